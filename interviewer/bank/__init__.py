@@ -1,0 +1,1 @@
+"""The rubric bank: loading, structure checks, strict policy checks, lookup."""

@@ -1,0 +1,106 @@
+"""Command-line entry. Imports only argparse here; each subcommand imports its own code lazily."""
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from interviewer import __version__
+
+EPILOG = """\
+exit codes: 0 ok; 1 invalid bank or some batch lines not graded; 2 usage (bad arguments,
+unknown id, empty input); 3 model or configuration error; 130 interrupted.
+Settings: config file < INTERVIEWER_* env vars < flags; INTERVIEWER_HOME relocates config and data."""
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every command accepts, before or after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    sup = argparse.SUPPRESS
+    common.add_argument("--lang", choices=["zh", "en"], default=sup, help="output language")
+    common.add_argument(
+        "--bank",
+        action="append",
+        metavar="DIR",
+        default=sup,
+        help="question bank directory (repeatable; 'builtin' is the bundled bank)",
+    )
+    common.add_argument("--config", metavar="FILE", default=sup, help="settings file (TOML)")
+    return common
+
+
+def _json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="interviewer",
+        description="A mock interviewer for ML / LLM-training fundamentals.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"interviewer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, handler: str, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_, parents=[common])
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("questions", "questions:run", "list the questions in the bank")
+    p.add_argument("--tag", action="append", metavar="TAG", help="only questions with this tag")
+    _json(p)
+
+    p = command("show", "show:run", "show one question")
+    p.add_argument("ref", metavar="ID|NUMBER", help="question id or number")
+    p.add_argument("--reveal", action="store_true", help="also show the reference answer and rubric")
+    _json(p)
+
+    p = command("bank", "bank:run", "work with question banks")
+    bank_sub = p.add_subparsers(dest="bank_command", metavar="ACTION", required=True)
+    check = bank_sub.add_parser(
+        "check", help="validate a bank", description="validate a bank", parents=[common]
+    )
+    check.add_argument("dirs", nargs="*", metavar="DIR", help="bank directories (default: configured banks)")
+    check.add_argument("--strict", action="store_true", help="also enforce the bundled bank's policy")
+    _json(check)
+
+    p = command("config", "config:run", "show the effective settings or the config file path")
+    config_sub = p.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    show = config_sub.add_parser(
+        "show", help="print effective settings (secrets redacted)", parents=[common]
+    )
+    _json(show)
+    config_sub.add_parser("path", help="print the config file and data paths", parents=[common])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:  # until the TUI lands, bare `interviewer` prints help
+        parser.print_help()
+        return 0
+    module_name, func_name = handler.split(":")
+    from interviewer.errors import InterviewerError
+
+    try:
+        module = importlib.import_module(f"interviewer.commands.{module_name}")
+        return int(getattr(module, func_name)(args))
+    except InterviewerError as exc:
+        print(f"interviewer: error: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("interviewer: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `interviewer questions | head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

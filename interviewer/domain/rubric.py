@@ -1,0 +1,132 @@
+"""Questions and their rubrics: the bank format (docs/rubric-format.md)."""
+
+import hashlib
+import re
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from interviewer.domain.text import Frozen, Localized
+from interviewer.vocab import Depth, ProbeKind, Scope, Strength, Verdict
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+
+
+class RegexTerm(Frozen):
+    """A regular expression, searched case-insensitively in the normalised text (formulas)."""
+
+    re: str
+
+
+def _check_term(value: object) -> object:
+    if isinstance(value, RegexTerm):
+        return value
+    if isinstance(value, bool):  # YAML 1.1 reads unquoted no/yes/on/off as booleans
+        raise ValueError("a boolean is not a term: quote words like 'no', 'yes', 'on', 'off'")
+    if isinstance(value, int | float):
+        value = str(value)
+    if isinstance(value, str):
+        if not value.strip() or value.strip() == "*":
+            raise ValueError("a term must not be empty")
+        return value
+    if isinstance(value, dict) and set(value) == {"re"}:
+        pattern = value["re"]
+        if not isinstance(pattern, str) or not pattern:
+            raise ValueError("re: needs a non-empty pattern string")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+        return value
+    raise ValueError("a term is a string or {re: PATTERN}")
+
+
+# One clear error per bad term, instead of one per branch of a union.
+Term = Annotated[str | RegexTerm, BeforeValidator(_check_term)]
+Group = Annotated[list[Term], Field(min_length=1)]
+
+
+class Signal(Frozen):
+    """One way of saying a point: every `all` group in one scope unit, no `none` group there."""
+
+    all: Annotated[list[Group], Field(min_length=1)]
+    none: list[Group] = []
+    scope: Scope = Scope.SENTENCE
+    strength: Strength = Strength.FULL
+
+
+class KeyPoint(Frozen):
+    id: Slug
+    text: Localized
+    weight: Annotated[float, Field(gt=0)] = 1.0
+    depth: Depth = Depth.CORE
+    # How the source article's own answer states this point; gives the recitation score.
+    source: Verdict = Verdict.MISSED
+    signals: list[Signal] = []
+    hint: Localized | None = None
+
+
+class Misconception(Frozen):
+    id: Slug
+    text: Localized
+    correction: Localized
+    signals: list[Signal] = []
+    penalty: Annotated[float, Field(gt=0)] = 1.0
+
+
+class ExpectedPoint(Frozen):
+    text: Localized
+    signals: list[Signal] = []
+
+
+class Probe(Frozen):
+    id: Slug
+    kind: ProbeKind
+    question: Localized
+    targets: list[Slug] = []
+    expected_points: list[ExpectedPoint] = []
+
+
+class Level(Frozen):
+    """Half-open range [min, max); the last level of a rubric also includes 10."""
+
+    min: Annotated[float, Field(ge=0, le=10)]
+    max: Annotated[float, Field(ge=0, le=10)]
+    description: Localized
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Level":
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min:g}) must be below max ({self.max:g})")
+        return self
+
+
+class Question(Frozen):
+    id: Slug
+    number: Annotated[int, Field(ge=1)]
+    title: Localized
+    question: Localized
+    tags: list[Slug] = []
+    difficulty: Annotated[int, Field(ge=1, le=3)] = 2
+    source_points: list[str] = []
+    reference_answer: Localized | None = None
+    key_points: Annotated[list[KeyPoint], Field(min_length=1)]
+    misconceptions: list[Misconception] = []
+    probes: list[Probe] = []
+    levels: list[Level] = []
+
+    def key_point(self, point_id: str) -> KeyPoint:
+        return next(kp for kp in self.key_points if kp.id == point_id)
+
+    def level_for(self, score: float) -> Level | None:
+        """The level a score belongs to (levels are half-open; the last includes its max)."""
+        for i, level in enumerate(self.levels):
+            last = i == len(self.levels) - 1
+            if level.min <= score < level.max or (last and score == level.max):
+                return level
+        return None
+
+    def content_hash(self) -> str:
+        """A stable hash of the rubric's content: part of a grader's identity."""
+        canonical = self.model_dump_json(exclude_defaults=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]

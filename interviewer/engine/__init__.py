@@ -1,0 +1,1 @@
+"""Headless interview engine: graders, scoring, follow-up policy (never imports Textual)."""

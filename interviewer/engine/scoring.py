@@ -1,0 +1,77 @@
+"""The score formula: one function used by every grader (docs/rubric-format.md, section 2).
+
+A grader judges each rubric item; the 0-10 score is computed here from those verdicts and the
+rubric weights, never asked of a model.
+"""
+
+from collections.abc import Collection, Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+from interviewer.domain.rubric import KeyPoint, Question
+from interviewer.vocab import Depth, Verdict
+
+CORE_SHARE = 6.0
+DEEP_SHARE = 4.0
+PARTIAL_CREDIT = 0.5
+MAX_SCORE = 10.0
+
+_CREDIT = {Verdict.COVERED: 1.0, Verdict.PARTIAL: PARTIAL_CREDIT, Verdict.MISSED: 0.0}
+
+
+def credit(verdict: Verdict, hinted: bool = False) -> float:
+    """Credit for one point; a point revealed by a hint earns at most partial credit."""
+    value = _CREDIT[Verdict(verdict)]
+    return min(value, PARTIAL_CREDIT) if hinted else value
+
+
+def round_score(value: float) -> float:
+    """Clamp to [0, 10] and round half up to one decimal (no banker's rounding: 4.25 -> 4.3)."""
+    clamped = min(MAX_SCORE, max(0.0, value))
+    # repr() gives the shortest decimal that round-trips, so 0.1+0.2 style noise does not flip
+    # a half-way case.
+    return float(Decimal(repr(clamped)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _coverage(points: list[KeyPoint], verdicts: Mapping[str, Verdict], hinted: Collection[str]) -> float:
+    total = sum(kp.weight for kp in points)
+    earned = sum(
+        kp.weight * credit(verdicts.get(kp.id, Verdict.MISSED), kp.id in hinted) for kp in points
+    )
+    return earned / total
+
+
+def score(
+    question: Question,
+    verdicts: Mapping[str, Verdict],
+    present: Iterable[str] = (),
+    hinted: Collection[str] = (),
+) -> float:
+    """Score a main answer from key point verdicts, misconceptions present and hints used.
+
+    Key points absent from `verdicts` count as missed; unknown ids are ignored.
+    """
+    core = [kp for kp in question.key_points if kp.depth == Depth.CORE]
+    deep = [kp for kp in question.key_points if kp.depth == Depth.DEEP]
+    if not deep:  # a draft bank without depth labels: the core carries all 10 points
+        raw = MAX_SCORE * _coverage(core, verdicts, hinted)
+    elif not core:
+        raw = MAX_SCORE * _coverage(deep, verdicts, hinted)
+    else:
+        raw = CORE_SHARE * _coverage(core, verdicts, hinted)
+        raw += DEEP_SHARE * _coverage(deep, verdicts, hinted)
+    present_ids = set(present)
+    raw -= sum(m.penalty for m in question.misconceptions if m.id in present_ids)
+    return round_score(raw)
+
+
+def recitation_score(question: Question) -> float:
+    """The score of an answer that says exactly what the source article says."""
+    return score(question, {kp.id: kp.source for kp in question.key_points})
+
+
+def probe_score(verdicts: Iterable[Verdict]) -> float:
+    """Score of a follow-up answer: 10 x mean credit over the probe's expected points."""
+    credits = [credit(v) for v in verdicts]
+    if not credits:
+        return 0.0
+    return round_score(MAX_SCORE * sum(credits) / len(credits))
