@@ -10,7 +10,8 @@ from interviewer import __version__
 EPILOG = """\
 exit codes: 0 ok; 1 invalid bank or some batch lines not graded; 2 usage (bad arguments,
 unknown id, empty input); 3 model or configuration error; 130 interrupted.
-Settings: config file < INTERVIEWER_* env vars < flags; INTERVIEWER_HOME relocates config and data."""
+settings: config file < INTERVIEWER_* env vars < flags; INTERVIEWER_HOME relocates
+config and data."""
 
 
 def _common() -> argparse.ArgumentParser:
@@ -56,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("show", "show:run", "show one question")
     p.add_argument("ref", metavar="ID|NUMBER", help="question id or number")
-    p.add_argument("--reveal", action="store_true", help="also show the reference answer and rubric")
+    p.add_argument(
+        "--reveal", action="store_true", help="also show the reference answer and rubric"
+    )
     _json(p)
 
     p = command("bank", "bank:run", "work with question banks")
@@ -64,8 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = bank_sub.add_parser(
         "check", help="validate a bank", description="validate a bank", parents=[common]
     )
-    check.add_argument("dirs", nargs="*", metavar="DIR", help="bank directories (default: configured banks)")
-    check.add_argument("--strict", action="store_true", help="also enforce the bundled bank's policy")
+    check.add_argument(
+        "dirs", nargs="*", metavar="DIR", help="bank directories (default: configured banks)"
+    )
+    check.add_argument(
+        "--strict", action="store_true", help="also enforce the bundled bank's policy"
+    )
     _json(check)
 
     p = command("config", "config:run", "show the effective settings or the config file path")

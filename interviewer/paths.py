@@ -31,7 +31,11 @@ def data_dir() -> Path:
     return platformdirs.user_data_path(APP)
 
 
+def explicit_config_file() -> Path | None:
+    value = os.environ.get(CONFIG_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
+
 def config_file() -> Path:
     """The TOML settings file: INTERVIEWER_CONFIG, else config.toml in the config dir."""
-    explicit = os.environ.get(CONFIG_ENV, "").strip()
-    return Path(explicit).expanduser() if explicit else config_dir() / "config.toml"
+    return explicit_config_file() or config_dir() / "config.toml"

@@ -141,11 +141,13 @@ def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _read_file(path: Path) -> dict[str, Any]:
+def _read_file(path: Path, required: bool) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
+        if required:  # named explicitly: a typo must not silently mean "defaults"
+            raise ConfigError(f"{path}: no such config file") from None
         return {}
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
@@ -160,8 +162,9 @@ def load_settings(
 ) -> Settings:
     """Settings from the config file, then env vars, then CLI flags (highest)."""
     environ = os.environ if environ is None else environ
-    path = config_path or paths.config_file()
-    file_data = _read_file(path)
+    explicit = config_path or paths.explicit_config_file()
+    path = explicit or paths.config_file()
+    file_data = _read_file(path, required=explicit is not None)
     env_data, env_origin = _env_layer(environ)
     cli = {k: v for k, v in (cli or {}).items() if v is not None}
     try:

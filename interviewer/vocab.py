@@ -1,4 +1,4 @@
-"""The project's one vocabulary of statuses and exit codes (imported by everything, imports nothing)."""
+"""The one vocabulary of statuses and exit codes (imported by everything, imports nothing)."""
 
 from enum import IntEnum, StrEnum
 

@@ -30,25 +30,81 @@ def test_minimal_fixture_is_valid() -> None:
     [
         # types and required fields
         ("difficulty: 1", "difficulty: hard", ":7: difficulty: Input should be a valid integer"),
-        ("difficulty: 1", "difficulty: 4", ":7: difficulty: Input should be less than or equal to 3"),
+        (
+            "difficulty: 1",
+            "difficulty: 4",
+            ":7: difficulty: Input should be less than or equal to 3",
+        ),
         ("number: 1\n", "", "q.yaml:2: number: required field missing"),
         ("tags: [practice]", "tags: [practice]\ncolour: blue", ":7: colour: unknown field"),
         ("id: minimal-question", "id: Minimal Question", ":2: id: String should match pattern"),
-        ("    weight: 2", "    weight: 0", ":16: key_points[1].weight: Input should be greater than 0"),
-        ("    penalty: 1", "    penalty: -1", "misconceptions[0].penalty: Input should be greater than 0"),
-        ("    depth: deep", "    depth: deeper", ":17: key_points[1].depth: Input should be 'core' or 'deep'"),
-        ("title: {en: Minimal question}", "title: {en: ''}", ":4: title: needs text in at least one language"),
+        (
+            "    weight: 2",
+            "    weight: 0",
+            ":16: key_points[1].weight: Input should be greater than 0",
+        ),
+        (
+            "    penalty: 1",
+            "    penalty: -1",
+            "misconceptions[0].penalty: Input should be greater than 0",
+        ),
+        (
+            "    depth: deep",
+            "    depth: deeper",
+            ":17: key_points[1].depth: Input should be 'core' or 'deep'",
+        ),
+        (
+            "title: {en: Minimal question}",
+            "title: {en: ''}",
+            ":4: title: needs text in at least one language",
+        ),
         # signals
-        ('none: [["no", not]]', "none: [[no, not]]", ":20: key_points[1].signals[0].none[0][0]: a boolean is not a term"),
-        ("[keyword*, 关键词]", "[{re: 'sqrt(2'}, 关键词]", "signals[0].all[1][0]: invalid regular expression"),
-        ("        scope: clause", "        scope: paragraph", "signals[0].scope: Input should be 'clause', 'sentence' or 'answer'"),
+        (
+            'none: [["no", not]]',
+            "none: [[no, not]]",
+            ":20: key_points[1].signals[0].none[0][0]: a boolean is not a term",
+        ),
+        (
+            "[keyword*, 关键词]",
+            "[{re: 'sqrt(2'}, 关键词]",
+            "signals[0].all[1][0]: invalid regular expression",
+        ),
+        (
+            "        scope: clause",
+            "        scope: paragraph",
+            "signals[0].scope: Input should be 'clause', 'sentence' or 'answer'",
+        ),
         # cross-field structure
-        ("targets: [has-signals]", "targets: [no-such-point]", ":32: probes[0].targets[0]: no key point with id 'no-such-point'"),
-        ("  - id: has-signals\n", "  - id: has-key-point\n", ":14: key_points[1].id: duplicate key point id 'has-key-point'"),
-        ("{min: 5, max: 10,", "{min: 6, max: 10,", ":38: levels[1].min: 6 leaves a gap after the previous level ending at 5"),
-        ("{min: 5, max: 10,", "{min: 4, max: 10,", "levels[1].min: 4 overlaps the previous level ending at 5"),
-        ("{min: 5, max: 10,", "{min: 5, max: 9,", ":38: levels[1].max: the last level must end at 10, not 9"),
-        ("{min: 0, max: 5,", "{min: 1, max: 5,", "levels[0].min: the first level must start at 0, not 1"),
+        (
+            "targets: [has-signals]",
+            "targets: [no-such-point]",
+            ":32: probes[0].targets[0]: no key point with id 'no-such-point'",
+        ),
+        (
+            "  - id: has-signals\n",
+            "  - id: has-key-point\n",
+            ":14: key_points[1].id: duplicate key point id 'has-key-point'",
+        ),
+        (
+            "{min: 5, max: 10,",
+            "{min: 6, max: 10,",
+            ":38: levels[1].min: 6 leaves a gap after the previous level ending at 5",
+        ),
+        (
+            "{min: 5, max: 10,",
+            "{min: 4, max: 10,",
+            "levels[1].min: 4 overlaps the previous level ending at 5",
+        ),
+        (
+            "{min: 5, max: 10,",
+            "{min: 5, max: 9,",
+            ":38: levels[1].max: the last level must end at 10, not 9",
+        ),
+        (
+            "{min: 0, max: 5,",
+            "{min: 1, max: 5,",
+            "levels[0].min: the first level must start at 0, not 1",
+        ),
         ("{min: 0, max: 5,", "{min: 0, max: 0,", ":37: levels[0]: min (0) must be below max (0)"),
         # YAML itself
         ("tags: [practice]", "tags: [practice]\ntags: [data]", ":7: tags: duplicate key"),
@@ -61,7 +117,9 @@ def test_each_structure_error(tmp_path: Path, old: str, new: str, expected: str)
 
 
 def test_every_problem_reported_at_once(tmp_path: Path) -> None:
-    text = MINIMAL.replace("difficulty: 1", "difficulty: 9").replace("    weight: 2", "    weight: -2")
+    text = MINIMAL.replace("difficulty: 1", "difficulty: 9").replace(
+        "    weight: 2", "    weight: -2"
+    )
     text = text.replace("targets: [has-signals]", "targets: [nope]")
     (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "b.yaml").write_text("id: [unclosed\n", encoding="utf-8")
@@ -83,7 +141,9 @@ def test_duplicate_ids_and_numbers_across_files(tmp_path: Path) -> None:
         MINIMAL.replace("id: minimal-question", "id: other-question"), encoding="utf-8"
     )
     problems = [str(p) for p in load_bank([tmp_path]).problems]
-    assert any(p.startswith(f"{tmp_path}/b.yaml:2: id: duplicate question id") for p in problems), problems
+    assert any(p.startswith(f"{tmp_path}/b.yaml:2: id: duplicate question id") for p in problems), (
+        problems
+    )
     assert any("c.yaml:3: number: duplicate question number 1" in p for p in problems), problems
 
 

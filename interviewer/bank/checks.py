@@ -34,7 +34,10 @@ def level_problems(levels: list[Level], path: Path_ = ("levels",)) -> list[Findi
             )
     if levels[-1].max != 10:
         found.append(
-            ((*path, len(levels) - 1, "max"), f"the last level must end at 10, not {levels[-1].max:g}")
+            (
+                (*path, len(levels) - 1, "max"),
+                f"the last level must end at 10, not {levels[-1].max:g}",
+            )
         )
     return found
 
@@ -87,14 +90,21 @@ def policy_problems(q: Question) -> list[Finding]:
     found: list[Finding] = []
     n = len(q.key_points)
     if not KEY_POINTS[0] <= n <= KEY_POINTS[1]:
-        found.append((("key_points",), f"has {n} key points; strict wants {KEY_POINTS[0]}-{KEY_POINTS[1]}"))
+        found.append(
+            (("key_points",), f"has {n} key points; strict wants {KEY_POINTS[0]}-{KEY_POINTS[1]}")
+        )
     deep = sum(kp.depth == Depth.DEEP for kp in q.key_points)
     if deep < MIN_DEEP:
-        found.append((("key_points",), f"has {deep} deep key points; strict wants at least {MIN_DEEP}"))
+        found.append(
+            (("key_points",), f"has {deep} deep key points; strict wants at least {MIN_DEEP}")
+        )
     n = len(q.misconceptions)
     if not MISCONCEPTIONS[0] <= n <= MISCONCEPTIONS[1]:
         found.append(
-            (("misconceptions",), f"has {n} misconceptions; strict wants {MISCONCEPTIONS[0]}-{MISCONCEPTIONS[1]}")
+            (
+                ("misconceptions",),
+                f"has {n} misconceptions; strict wants {MISCONCEPTIONS[0]}-{MISCONCEPTIONS[1]}",
+            )
         )
     n = len(q.probes)
     if not PROBES[0] <= n <= PROBES[1]:
@@ -115,7 +125,9 @@ def policy_problems(q: Question) -> list[Finding]:
             missing = "zh" if not text.zh.strip() else "en"
             found.append(((*path, missing), "missing (strict wants zh and en)"))
     found += _signalled([(("key_points", i), kp.signals) for i, kp in enumerate(q.key_points)])
-    found += _signalled([(("misconceptions", i), m.signals) for i, m in enumerate(q.misconceptions)])
+    found += _signalled(
+        [(("misconceptions", i), m.signals) for i, m in enumerate(q.misconceptions)]
+    )
     found += _signalled(
         [
             (("probes", i, "expected_points", j), e.signals)

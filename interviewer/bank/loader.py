@@ -68,7 +68,9 @@ class Bank:
                 return hits[0]
             if len(hits) > 1:
                 ids = ", ".join(q.id for q in hits)
-                raise UsageError(f"question number {ref} is ambiguous across banks ({ids}): use the id")
+                raise UsageError(
+                    f"question number {ref} is ambiguous across banks ({ids}): use the id"
+                )
         raise UsageError(f"unknown question {ref!r}{self._suggest(ref)}")
 
     def _suggest(self, ref: str) -> str:
@@ -110,7 +112,9 @@ def _validation_problems(exc: ValidationError, file: str, parsed: Parsed) -> lis
     return problems
 
 
-def load_file(path: Path, bank: str, bank_index: int = 0) -> tuple[LoadedQuestion | None, list[Problem]]:
+def load_file(
+    path: Path, bank: str, bank_index: int = 0
+) -> tuple[LoadedQuestion | None, list[Problem]]:
     file = _display(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -130,7 +134,9 @@ def load_file(path: Path, bank: str, bank_index: int = 0) -> tuple[LoadedQuestio
         question = Question.model_validate(parsed.data)
     except ValidationError as exc:
         return None, problems + _validation_problems(exc, file, parsed)
-    problems += [Problem(file, msg, p, parsed.line_of(p)) for p, msg in structure_problems(question)]
+    problems += [
+        Problem(file, msg, p, parsed.line_of(p)) for p, msg in structure_problems(question)
+    ]
     return LoadedQuestion(question, file, bank, parsed, bank_index), problems
 
 

@@ -19,7 +19,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     data = settings_from(args).redacted()
     if args.json:
-        print_json({"config_file": config_file, "data_dir": str(paths.data_dir()), "settings": data})
+        print_json(
+            {"config_file": config_file, "data_dir": str(paths.data_dir()), "settings": data}
+        )
         return 0
     print(f"# effective settings (file: {config_file}; secrets redacted)")
     models = data.pop("models")

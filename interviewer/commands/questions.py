@@ -14,7 +14,9 @@ def run(args: argparse.Namespace) -> int:
         known = {t for q in questions for t in q.tags}
         unknown = [t for t in args.tag if t not in known]
         if unknown:
-            raise UsageError(f"--tag: unknown tag {unknown[0]!r}; tags in the bank: {', '.join(sorted(known))}")
+            raise UsageError(
+                f"--tag: unknown tag {unknown[0]!r}; tags in the bank: {', '.join(sorted(known))}"
+            )
         questions = [q for q in questions if set(args.tag) & set(q.tags)]
     if args.json:
         print_json(

@@ -1,6 +1,12 @@
 """Domain model (pydantic v2): questions and rubrics, grades, turns, sessions."""
 
-from interviewer.domain.grade import Evidence, Grade, GraderInfo, KeyPointResult, MisconceptionResult
+from interviewer.domain.grade import (
+    Evidence,
+    Grade,
+    GraderInfo,
+    KeyPointResult,
+    MisconceptionResult,
+)
 from interviewer.domain.rubric import (
     ExpectedPoint,
     KeyPoint,

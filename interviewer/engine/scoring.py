@@ -32,7 +32,9 @@ def round_score(value: float) -> float:
     return float(Decimal(repr(clamped)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _coverage(points: list[KeyPoint], verdicts: Mapping[str, Verdict], hinted: Collection[str]) -> float:
+def _coverage(
+    points: list[KeyPoint], verdicts: Mapping[str, Verdict], hinted: Collection[str]
+) -> float:
     total = sum(kp.weight for kp in points)
     earned = sum(
         kp.weight * credit(verdicts.get(kp.id, Verdict.MISSED), kp.id in hinted) for kp in points

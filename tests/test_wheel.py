@@ -1,0 +1,97 @@
+"""The built wheel carries the rubrics and prompts and works from outside the repo."""
+
+import os
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+
+def run(
+    cmd: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert proc.returncode == 0, f"{cmd}\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        cwd=out,
+    )
+    return next(out.glob("interviewer-*.whl"))
+
+
+def test_wheel_ships_rubrics_and_prompts(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    bundled = sorted(p.name for p in (REPO / "rubrics" / "ml-training").glob("*.yaml"))
+    assert bundled, "no bundled rubrics"
+    for name in bundled:
+        assert f"interviewer/rubrics/ml-training/{name}" in names
+    assert any(n.startswith("interviewer/prompts/") for n in names)
+    assert not any(n.startswith(("tests/", "rubrics/", "prompts/")) for n in names)
+
+
+def test_installed_wheel_runs_outside_the_repo(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path)
+    py = venv / "bin" / "python"
+    site = Path(
+        run(
+            [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            cwd=tmp_path,
+        ).stdout.strip()
+    )
+    # Dependencies come from the test environment (no network, no second download); the
+    # package itself only from the wheel, which comes first on sys.path.
+    (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(py),
+            "install",
+            "-q",
+            "--no-deps",
+            str(wheel),
+        ],
+        cwd=tmp_path,
+    )
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEWER_")}
+    env |= {"INTERVIEWER_HOME": str(tmp_path / "home"), "PYTHONPATH": ""}
+    where = run(
+        [str(py), "-c", "import interviewer; print(interviewer.__file__)"], cwd=outside, env=env
+    )
+    assert where.stdout.startswith(str(venv)), where.stdout
+    listing = run([str(venv / "bin" / "interviewer"), "questions"], cwd=outside, env=env).stdout
+    assert "l1-l2-regularization" in listing and "dropout" in listing
+    check = run(
+        [str(venv / "bin" / "interviewer"), "bank", "check", "--strict"], cwd=outside, env=env
+    )
+    assert check.stdout.strip().splitlines()[-1].startswith("ok:")
