@@ -81,7 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
         "show", help="print effective settings (secrets redacted)", parents=[common]
     )
     _json(show)
-    config_sub.add_parser("path", help="print the config file and data paths", parents=[common])
+    path = config_sub.add_parser(
+        "path", help="print the config file and data paths", parents=[common]
+    )
+    _json(path)
     return parser
 
 

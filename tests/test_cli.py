@@ -158,6 +158,9 @@ def test_invalid_bank_fails_other_commands_in_one_line(cli: Cli, tmp_path: Path)
 def test_config_path_and_show(cli: Cli, isolated_home: Path) -> None:
     r = cli("config", "path")
     assert str(isolated_home / "config.toml") in r.out and str(isolated_home / "data") in r.out
+    assert json.loads(cli("config", "path", "--json").out)["data_dir"] == str(
+        isolated_home / "data"
+    )
     data = json.loads(cli("config", "show", "--json").out)
     assert data["settings"]["grader"] == "offline" and data["settings"]["language"] == "en"
 

@@ -59,6 +59,8 @@ class Bank:
     def find(self, ref: str) -> Question:
         """A question by id or number; unknown refs fail with the closest matches."""
         ref = ref.strip()
+        if not ref:
+            raise UsageError("empty question reference: give an id or a number")
         by_id = {q.id: q for q in self.questions}
         if ref in by_id:
             return by_id[ref]

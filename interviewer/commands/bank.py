@@ -13,6 +13,7 @@ def run(args: argparse.Namespace) -> int:
     problems = list(bank.problems)
     if args.strict:
         problems += bank.policy_problems()
+    problems.sort(key=lambda p: (p.file, p.line or 0))  # stable: same-line problems keep order
     ok = not problems
     if args.json:
         print_json(
@@ -29,5 +30,6 @@ def run(args: argparse.Namespace) -> int:
             print(problem)
         mode = "strict" if args.strict else "structure"
         verdict = "ok" if ok else f"{len(problems)} problem{'s' * (len(problems) != 1)}"
-        print(f"{verdict}: {len(bank.entries)} questions in {', '.join(specs)} ({mode} check)")
+        count = f"{len(bank.entries)} question{'s' * (len(bank.entries) != 1)}"
+        print(f"{verdict}: {count} in {', '.join(specs)} ({mode} check)")
     return int(ExitCode.OK if ok else ExitCode.INVALID)

@@ -14,8 +14,11 @@ def _toml_value(value: object) -> str:
 def run(args: argparse.Namespace) -> int:
     config_file = args.config if getattr(args, "config", None) else str(paths.config_file())
     if args.config_command == "path":
-        print(f"config: {config_file}")
-        print(f"data:   {paths.data_dir()}")
+        if args.json:
+            print_json({"config_file": config_file, "data_dir": str(paths.data_dir())})
+        else:
+            print(f"config: {config_file}")
+            print(f"data:   {paths.data_dir()}")
         return 0
     data = settings_from(args).redacted()
     if args.json:

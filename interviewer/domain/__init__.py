@@ -14,6 +14,8 @@ from interviewer.domain.rubric import (
     Misconception,
     Probe,
     Question,
+    QuestionHead,
+    Rubric,
     Signal,
     Term,
 )
@@ -33,6 +35,8 @@ __all__ = [
     "MisconceptionResult",
     "Probe",
     "Question",
+    "QuestionHead",
+    "Rubric",
     "Session",
     "Signal",
     "Term",

@@ -101,13 +101,20 @@ class Level(Frozen):
         return self
 
 
-class Question(Frozen):
+class QuestionHead(Frozen):
+    """What is asked: identity, wording and metadata."""
+
     id: Slug
     number: Annotated[int, Field(ge=1)]
     title: Localized
     question: Localized
     tags: list[Slug] = []
     difficulty: Annotated[int, Field(ge=1, le=3)] = 2
+
+
+class Rubric(Frozen):
+    """What grading needs: the reference, key points, misconceptions, probes and levels."""
+
     source_points: list[str] = []
     reference_answer: Localized | None = None
     key_points: Annotated[list[KeyPoint], Field(min_length=1)]
@@ -126,7 +133,10 @@ class Question(Frozen):
                 return level
         return None
 
+
+class Question(Rubric, QuestionHead):
+    """One bank file: the question and its rubric, flat (head fields first in JSON)."""
+
     def content_hash(self) -> str:
-        """A stable hash of the rubric's content: part of a grader's identity."""
-        canonical = self.model_dump_json(exclude_defaults=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        """A stable hash of the question and rubric: part of a grader's identity."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]

@@ -7,7 +7,7 @@ rubric weights, never asked of a model.
 from collections.abc import Collection, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
-from interviewer.domain.rubric import KeyPoint, Question
+from interviewer.domain.rubric import KeyPoint, Rubric
 from interviewer.vocab import Depth, Verdict
 
 CORE_SHARE = 6.0
@@ -43,7 +43,7 @@ def _coverage(
 
 
 def score(
-    question: Question,
+    rubric: Rubric,
     verdicts: Mapping[str, Verdict],
     present: Iterable[str] = (),
     hinted: Collection[str] = (),
@@ -52,8 +52,8 @@ def score(
 
     Key points absent from `verdicts` count as missed; unknown ids are ignored.
     """
-    core = [kp for kp in question.key_points if kp.depth == Depth.CORE]
-    deep = [kp for kp in question.key_points if kp.depth == Depth.DEEP]
+    core = [kp for kp in rubric.key_points if kp.depth == Depth.CORE]
+    deep = [kp for kp in rubric.key_points if kp.depth == Depth.DEEP]
     if not deep:  # a draft bank without depth labels: the core carries all 10 points
         raw = MAX_SCORE * _coverage(core, verdicts, hinted)
     elif not core:
@@ -62,13 +62,13 @@ def score(
         raw = CORE_SHARE * _coverage(core, verdicts, hinted)
         raw += DEEP_SHARE * _coverage(deep, verdicts, hinted)
     present_ids = set(present)
-    raw -= sum(m.penalty for m in question.misconceptions if m.id in present_ids)
+    raw -= sum(m.penalty for m in rubric.misconceptions if m.id in present_ids)
     return round_score(raw)
 
 
-def recitation_score(question: Question) -> float:
+def recitation_score(rubric: Rubric) -> float:
     """The score of an answer that says exactly what the source article says."""
-    return score(question, {kp.id: kp.source for kp in question.key_points})
+    return score(rubric, {kp.id: kp.source for kp in rubric.key_points})
 
 
 def probe_score(verdicts: Iterable[Verdict]) -> float:
