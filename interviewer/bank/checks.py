@@ -56,10 +56,14 @@ def structure_problems(q: Question) -> list[Finding]:
     found += _duplicates([m.id for m in q.misconceptions], ("misconceptions",), "misconception")
     found += _duplicates([p.id for p in q.probes], ("probes",), "probe")
     key_ids = {kp.id for kp in q.key_points}
+    misconception_ids = {m.id for m in q.misconceptions}
     for i, probe in enumerate(q.probes):
         for j, target in enumerate(probe.targets):
             if target not in key_ids:
                 found.append((("probes", i, "targets", j), f"no key point with id {target!r}"))
+        for j, mid in enumerate(probe.challenges):
+            if mid not in misconception_ids:
+                found.append((("probes", i, "challenges", j), f"no misconception with id {mid!r}"))
     return found + level_problems(q.levels)
 
 

@@ -25,6 +25,7 @@ from interviewer.domain.text import Localized
 __all__ = [
     "Evidence",
     "ExpectedPoint",
+    "FollowUp",
     "Grade",
     "GraderInfo",
     "KeyPoint",

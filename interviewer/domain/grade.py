@@ -5,8 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from interviewer.domain.text import Frozen
-from interviewer.vocab import GradeStatus, Verdict
+from interviewer.domain.text import Frozen, Localized
+from interviewer.vocab import GradeStatus, ProbeKind, Verdict
 
 
 class Evidence(Frozen):
@@ -35,6 +35,16 @@ class MisconceptionResult(Frozen):
     reasoning: str = ""
 
 
+class FollowUp(Frozen):
+    """A follow-up question chosen from the rubric's probes, with why it was chosen."""
+
+    probe_id: str
+    kind: ProbeKind
+    question: Localized
+    targets: list[str] = []
+    reason: Literal["challenge_misconception", "missed_point", "go_deeper", "challenge_claim"]
+
+
 class GraderInfo(Frozen):
     """Provenance: a grader's identity is (model, prompt version, rubric hash)."""
 
@@ -52,8 +62,11 @@ class Grade(Frozen):
     score: Annotated[float, Field(ge=0, le=10)] | None = None
     key_points: list[KeyPointResult] = []
     misconceptions: list[MisconceptionResult] = []
+    depth: Annotated[float, Field(ge=0, le=1)] | None = None  # weighted share of deep points
     feedback: str = ""
+    language: Literal["zh", "en"] | None = None  # of the answer, and so of the feedback
     flags: list[str] = []  # answer-level: empty, dont_know, gibberish, off_topic, injection, ...
+    follow_ups: list[FollowUp] = []  # ranked; the first is the one to ask
     grader: GraderInfo
     created_at: datetime
     duration_ms: Annotated[int, Field(ge=0)] | None = None

@@ -84,6 +84,8 @@ class Probe(Frozen):
     kind: ProbeKind
     question: Localized
     targets: list[Slug] = []
+    # for `challenge` probes: the misconceptions this probe pushes back on (optional)
+    challenges: list[Slug] = []
     expected_points: list[ExpectedPoint] = []
 
 

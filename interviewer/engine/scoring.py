@@ -66,6 +66,14 @@ def score(
     return round_score(raw)
 
 
+def deep_coverage(
+    rubric: Rubric, verdicts: Mapping[str, Verdict], hinted: Collection[str] = ()
+) -> float | None:
+    """Weighted share of the `deep` points covered (None when the rubric has none)."""
+    deep = [kp for kp in rubric.key_points if kp.depth == Depth.DEEP]
+    return round(_coverage(deep, verdicts, hinted), 3) if deep else None
+
+
 def recitation_score(rubric: Rubric) -> float:
     """The score of an answer that says exactly what the source article says."""
     return score(rubric, {kp.id: kp.source for kp in rubric.key_points})

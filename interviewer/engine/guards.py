@@ -1,0 +1,141 @@
+"""Checks before grading: answers with nothing to grade, and text addressed to the grader.
+
+Empty, "I don't know", gibberish and one phrase repeated score 0 with the reason and get no
+content follow-up. Sentences addressed to the grader (prompt injection) are flagged and
+excluded from evidence; the rest of the answer is graded normally.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from interviewer.engine.text import CJK, STOPWORDS, WORD, Normalized
+from interviewer.errors import UsageError
+from interviewer.vocab import Scope
+
+MAX_ANSWER_CHARS = 20_000
+
+_DONT_KNOW = re.compile(
+    r"(sorry|抱歉|对不起|嗯+|呃+|额+|um+|uh+|hmm+|well|honestly|说实话|这个|我|i)?\s*"
+    r"(i\s*)?(really\s*|totally\s*|真的|确实|完全|实在)?"
+    r"(don'?t know|do not know|dont know|have no idea|no idea|not sure|no clue|idk|dunno|"
+    r"can'?t remember|forgot|pass|skip|next|"
+    r"不知道|不清楚|不太清楚|不会|不懂|不了解|没学过|忘了|忘记了|记不清了?|不确定|没有头绪|没思路|跳过|过)"
+    r"\s*(the answer|this|this one|答案|这题|这个|了|啊|呢|吧|哈)*"
+)
+_PUNCT = re.compile(r"[\s\W_]+")
+
+# Text addressed to the grader rather than the interviewer's question.
+_INJECTION = re.compile(
+    "|".join(
+        [
+            r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instruction|rubric|prompt|rule|criteria|guideline)s?\b",
+            r"\b(give|award|assign|grade|score|rate|mark)\b.{0,30}\b(10|ten|full|perfect|maximum|max|top)\b.{0,12}\b(score|marks?|points?|grade|/\s*10)?",
+            r"\b10\s*/\s*10\b|\bfull marks\b|\bperfect score\b",
+            r"^\s*[\[(<#]*\s*(system|assistant|developer|user)\s*[\])>]*\s*:",
+            r"\byou are (now )?(a|an|the)\b.{0,30}\b(grader|assistant|ai|model|evaluator|judge)\b",
+            r"\b(dear|note to|attention|hey)\b.{0,10}\b(grader|evaluator|judge|marker|ai|model)\b",
+            r"\bas (an?|the) (ai|grader|evaluator|language model|judge)\b",
+            r"\{\s*\"?(score|verdict|grade|status|key_points)\"?\s*:",
+            r"<\|?\s*(im_start|im_end|system|endoftext|eot_id|start_header_id)\s*\|?>|\[/?inst\]|###\s*(instruction|system|response)",
+            r"(忽略|无视|忘记|忘掉|不要管).{0,12}(指令|指示|规则|评分标准|标准|要求|提示|rubric|prompt)",
+            r"(给|打|评).{0,8}(满分|10\s*分|十分|高分|最高分)|满分",
+            r"(系统|system)\s*(提示|指令|prompt)\s*[:：]",
+            r"你(现在)?(是|扮演).{0,10}(评分|评委|阅卷|助手|模型|ai)",
+            r"(评分|阅卷)(员|者|老师|系统|模型|的?ai)",
+        ]
+    ),
+    re.IGNORECASE | re.MULTILINE,
+)
+
+_VOWELS = set("aeiouy")
+_CONSONANT_RUN = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}")
+
+
+@dataclass
+class Screening:
+    """What the guards found. `blocking` is set when there is nothing to grade."""
+
+    flags: list[str] = field(default_factory=list)
+    blocking: str | None = None
+    injections: list[tuple[int, int]] = field(default_factory=list)  # spans in the original
+
+
+def check_length(answer: str, limit: int = MAX_ANSWER_CHARS) -> None:
+    if len(answer) > limit:
+        raise UsageError(
+            f"answer is {len(answer):,} characters; answers up to {limit:,} are graded whole "
+            "(shorten it rather than have it cut)"
+        )
+
+
+def _dont_know(text: str) -> bool:
+    clauses = [c for c in re.split(r"[,.;!?。,;!?\n…~]+", text) if _PUNCT.sub("", c)]
+    return bool(clauses) and all(_DONT_KNOW.fullmatch(c.strip()) for c in clauses)
+
+
+def _repeated(text: str) -> bool:
+    """One phrase said three times or more and nothing else."""
+    squeezed = _PUNCT.sub("", text)
+    return len(squeezed) >= 6 and re.fullmatch(r"(.{1,200}?)\1{2,}", squeezed) is not None
+
+
+def _wordlike(word: str) -> bool:
+    if any(ch.isdigit() for ch in word):  # l1, fp16, 1e-5
+        return True
+    return bool(set(word) & _VOWELS) and len(word) <= 25 and not _CONSONANT_RUN.search(word)
+
+
+def _gibberish(text: str, on_topic: bool) -> bool:
+    if not any(ch.isalpha() for ch in text):
+        return True  # digits and punctuation only
+    if len(CJK.findall(text)) >= 2:
+        return False  # Chinese nonsense is caught as off-topic instead
+    words = [m.group() for m in WORD.finditer(text)]
+    if not words:
+        return True
+    real = sum(_wordlike(w) for w in words) / len(words)
+    stop = any(w in STOPWORDS for w in words)
+    if real < 0.5 and not on_topic:
+        return True
+    # four or more words without one function word or one term of the question: a key mash
+    return len(words) >= 4 and not stop and not on_topic
+
+
+def screen(answer: str, norm: Normalized, on_topic: bool) -> Screening:
+    """Run the guards. `on_topic`: whether the answer uses any of the question's vocabulary."""
+    result = Screening()
+    text = norm.text
+    if not text.strip():
+        result.flags.append("empty")
+        result.blocking = "empty"
+        return result
+    rest = text
+    for start, end in norm.units(Scope.SENTENCE):
+        if _INJECTION.search(text[start:end].strip()):
+            result.injections.append(norm.span(start, end))
+            rest = rest[:start] + " " * (end - start) + rest[end:]
+    if result.injections:
+        result.flags.append("injection")
+        if not any(ch.isalnum() for ch in rest):  # nothing left once that text is set aside
+            result.flags.append("injection_only")
+            result.blocking = "injection_only"
+            return result
+    for check, flag in ((_dont_know, "dont_know"), (_repeated, "repeated")):
+        if rest.strip() and check(rest.strip()):
+            result.flags.append(flag)
+            result.blocking = flag
+            return result
+    if rest.strip() and _gibberish(rest, on_topic):
+        result.flags.append("gibberish")
+        result.blocking = "gibberish"
+    return result
+
+
+def mask(answer: str, spans: list[tuple[int, int]]) -> str:
+    """The answer with the given spans blanked (same length, so offsets stay valid)."""
+    chars = list(answer)
+    for start, end in spans:
+        for i in range(start, end):
+            if not chars[i].isspace():
+                chars[i] = " "
+    return "".join(chars)

@@ -1,0 +1,152 @@
+"""Signals compiled once per rubric and matched against an answer (docs/rubric-format.md §1)."""
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from interviewer.domain.grade import Evidence
+from interviewer.domain.rubric import RegexTerm, Signal, Term
+from interviewer.engine.text import WORD, Normalized, has_cjk, normalize, stem
+from interviewer.vocab import Scope, Strength
+
+Span = tuple[int, int]  # in the normalised text
+MAX_EVIDENCE = 300  # longer units are quoted from the first to the last matched term
+
+
+@dataclass(frozen=True)
+class CompiledTerm:
+    """One synonym: a CJK substring, a word sequence (stems / prefixes), or a regex."""
+
+    source: str
+    cjk: str | None = None
+    words: tuple[tuple[str, bool], ...] = ()  # (stem or prefix, is_prefix)
+    regex: re.Pattern[str] | None = None
+    literal: str | None = None  # no word characters at all: plain substring
+
+    def find(self, ans: Normalized, start: int, end: int) -> Span | None:
+        if self.regex is not None:
+            m = self.regex.search(ans.text, start, end)
+            return (m.start(), m.end()) if m and m.end() > m.start() else None
+        if self.cjk is not None:
+            return _find_compact(ans, self.cjk, start, end)
+        if self.words:
+            return _find_words(ans, self.words, start, end)
+        assert self.literal is not None
+        i = ans.text.find(self.literal, start, end)
+        return (i, i + len(self.literal)) if i >= 0 else None
+
+
+def compile_term(term: Term) -> CompiledTerm:
+    if isinstance(term, RegexTerm):
+        return CompiledTerm(term.re, regex=re.compile(term.re, re.IGNORECASE))
+    text = normalize(term).strip()
+    if has_cjk(text):
+        return CompiledTerm(term, cjk="".join(text.split()))
+    found = list(WORD.finditer(text))
+    if not found:
+        return CompiledTerm(term, literal=text)
+    words = []
+    for m in found:
+        # `normaliz*`: a word followed by * matches by prefix, unstemmed
+        if text[m.end() : m.end() + 1] == "*":
+            words.append((m.group(), True))
+        else:
+            words.append((stem(m.group()), False))
+    return CompiledTerm(term, words=tuple(words))
+
+
+def _find_words(
+    ans: Normalized, pattern: tuple[tuple[str, bool], ...], start: int, end: int
+) -> Span | None:
+    words = ans.words
+    first = bisect_left(ans.word_starts, start)
+    n = len(pattern)
+    for i in range(first, len(words) - n + 1):
+        if words[i + n - 1].end > end:
+            break
+        for k, (want, is_prefix) in enumerate(pattern):
+            w = words[i + k]
+            if not (w.text.startswith(want) if is_prefix else w.stem == want):
+                break
+        else:
+            return words[i].start, words[i + n - 1].end
+    return None
+
+
+def _find_compact(ans: Normalized, needle: str, start: int, end: int) -> Span | None:
+    compact, origin = ans.compact
+    lo, hi = bisect_left(origin, start), bisect_left(origin, end)
+    i = compact.find(needle, lo, hi)
+    if i < 0:
+        return None
+    return origin[i], origin[i + len(needle) - 1] + 1
+
+
+@dataclass(frozen=True)
+class CompiledSignal:
+    groups: tuple[tuple[CompiledTerm, ...], ...]
+    none: tuple[CompiledTerm, ...]
+    scope: Scope
+    strength: Strength
+
+
+def compile_signal(signal: Signal) -> CompiledSignal:
+    return CompiledSignal(
+        groups=tuple(tuple(compile_term(t) for t in group) for group in signal.all),
+        none=tuple(compile_term(t) for group in signal.none for t in group),
+        scope=signal.scope,
+        strength=signal.strength,
+    )
+
+
+def _first(terms: tuple[CompiledTerm, ...], ans: Normalized, start: int, end: int) -> Span | None:
+    for term in terms:
+        found = term.find(ans, start, end)
+        if found:
+            return found
+    return None
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and (text[start].isspace() or text[start] in "-*•·"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def match_signal(signal: CompiledSignal, ans: Normalized) -> list[Evidence] | None:
+    """Evidence for the first scope unit where the signal holds, or None."""
+    for start, end in ans.units(signal.scope):
+        spans = []
+        for group in signal.groups:
+            found = _first(group, ans, start, end)
+            if found is None:
+                break
+            spans.append(found)
+        else:
+            if _first(signal.none, ans, start, end) is not None:
+                continue
+            return _evidence(ans, signal.scope, (start, end), spans)
+    return None
+
+
+def _evidence(ans: Normalized, scope: Scope, unit: Span, spans: list[Span]) -> list[Evidence]:
+    if scope == Scope.ANSWER:
+        # quote each matched term within its own clause
+        clauses = ans.units(Scope.CLAUSE)
+        picked = sorted({next((c for c in clauses if c[0] <= s[0] < c[1]), s) for s in spans})
+        return [_quote(ans, *_trim(ans.text, a, b)) for a, b in picked]
+    a, b = _trim(ans.text, *unit)
+    if b - a > MAX_EVIDENCE:
+        a, b = min(s[0] for s in spans), max(s[1] for s in spans)
+    return [_quote(ans, a, b)]
+
+
+def _quote(ans: Normalized, start: int, end: int) -> Evidence:
+    a, b = ans.span(start, end)
+    return Evidence(quote=ans.original[a:b], start=a, end=b)
+
+
+def any_term_in(terms: list[CompiledTerm], ans: Normalized) -> bool:
+    return _first(tuple(terms), ans, 0, len(ans.text)) is not None

@@ -1,0 +1,133 @@
+"""Text handling for the offline grader: normalisation with offsets, words, stems, units.
+
+Every position here indexes the *normalised* text; `Normalized.span()` maps back to the
+original answer so evidence quotes are verbatim.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+import snowballstemmer
+
+from interviewer.vocab import Scope
+
+_STEMMER = snowballstemmer.stemmer("english")
+# A word: Latin letters (with accents), digits, Greek. CJK characters end a word.
+WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff]+")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACE = re.compile(r"\s+")
+# English function words: a real sentence has some; a key mash has none.
+STOPWORDS = frozenset(
+    (
+        "a an the is are was were be been being of to in on at by for with from as and or but "
+        "not no it its this that these those there their they them we our you your he she i "
+        "me my do does did can could will would should may might must have has had if then "
+        "than so because when which what how why who where into over under more most less "
+        "very also only just all any each some such use used using make makes help helps "
+    ).split()
+)
+
+
+# Sentence ends: Chinese and Western terminators, a period before whitespace or the end,
+# line breaks (bullets start new lines). Decimal points and "e.g." inside a line stay whole.
+_SENTENCE_END = re.compile(r"[。!?]+|(?<!e\.g)(?<!i\.e)(?<!\bvs)(?<!etc)\.(?=\s|$)|\n+")
+# Clause boundaries inside a sentence: punctuation (not a comma between digits) and contrast
+# words. A bare 而 is not one: it is part of 而非, 从而, 而且.
+_CLAUSE_BREAK = re.compile(
+    r"(?<!\d),|,(?!\d)|[;:、]|\b(?:but|however|whereas)\b|但是|但|然而|不过|而是"
+)
+
+
+@cache
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+def normalize(text: str) -> str:
+    """NFKC (full width -> half width) and case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def has_cjk(text: str) -> bool:
+    return CJK.search(text) is not None
+
+
+@dataclass(frozen=True)
+class Word:
+    stem: str
+    text: str
+    start: int
+    end: int
+
+
+class Normalized:
+    """An answer normalised character by character, remembering where each char came from."""
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        chars: list[str] = []
+        origin: list[int] = []
+        for i, ch in enumerate(original):
+            out = normalize(ch)
+            chars.append(out)
+            origin.extend([i] * len(out))
+        self.text = "".join(chars)
+        self._origin = origin
+        self._units: dict[Scope, list[tuple[int, int]]] = {}
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Normalised [start, end) -> original [start, end)."""
+        if start >= end:
+            at = self._origin[start] if start < len(self._origin) else len(self.original)
+            return at, at
+        return self._origin[start], self._origin[end - 1] + 1
+
+    def quote(self, start: int, end: int) -> str:
+        a, b = self.span(start, end)
+        return self.original[a:b]
+
+    @cached_property
+    def words(self) -> list[Word]:
+        return [
+            Word(stem(m.group()), m.group(), m.start(), m.end()) for m in WORD.finditer(self.text)
+        ]
+
+    @cached_property
+    def word_starts(self) -> list[int]:
+        return [w.start for w in self.words]
+
+    @cached_property
+    def compact(self) -> tuple[str, list[int]]:
+        """The text without whitespace (so 'L1 正则' matches 'l1正则'), and where each char was."""
+        keep = [(i, ch) for i, ch in enumerate(self.text) if not ch.isspace()]
+        return "".join(ch for _, ch in keep), [i for i, _ in keep]
+
+    def units(self, scope: Scope) -> list[tuple[int, int]]:
+        """Spans of the scope units: clauses, sentences, or the whole answer (non-empty only)."""
+        if scope not in self._units:
+            self._units[scope] = _units(self.text, scope)
+        return self._units[scope]
+
+
+def _split(text: str, pattern: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
+    spans, pos = [], start
+    for m in pattern.finditer(text, start, end):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, end))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _units(text: str, scope: Scope) -> list[tuple[int, int]]:
+    if scope == Scope.ANSWER:
+        return [(0, len(text))] if text.strip() else []
+    sentences = _split(text, _SENTENCE_END, 0, len(text))
+    if scope == Scope.SENTENCE:
+        return sentences
+    return [c for a, b in sentences for c in _split(text, _CLAUSE_BREAK, a, b)]
+
+
+def collapse(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
