@@ -34,6 +34,18 @@ def _json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
+def _grader_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--grader",
+        metavar="G",
+        help="offline | a profile name | provider/model (default: from settings)",
+    )
+    parser.add_argument("--api-base", metavar="URL", help="OpenAI-compatible endpoint for --grader")
+    parser.add_argument(
+        "--api-key-env", metavar="NAME", help="env var holding the API key for --grader"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -60,6 +72,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--reveal", action="store_true", help="also show the reference answer and rubric"
     )
+    _json(p)
+
+    p = command(
+        "grade", "grade:run", "grade an answer (or a JSON Lines batch) and suggest a follow-up"
+    )
+    p.add_argument("ref", nargs="?", metavar="ID|NUMBER", help="question id or number")
+    p.add_argument("stdin", nargs="?", choices=["-"], help="read the answer from stdin")
+    p.add_argument("--answer", metavar="TEXT", help="the answer ('-' reads stdin)")
+    p.add_argument(
+        "--answer-file", metavar="FILE", help="read the answer from a file ('-' for stdin)"
+    )
+    p.add_argument(
+        "--batch", metavar="IN.jsonl", help="grade every line of a JSON Lines file ('-' for stdin)"
+    )
+    p.add_argument("--out", metavar="OUT.jsonl", help="where --batch writes its results")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted --batch run")
+    p.add_argument("--reveal", action="store_true", help="name the missed points in the feedback")
+    p.add_argument(
+        "--no-save", action="store_true", help="do not save the grade to the transcript store"
+    )
+    _grader_options(p)
     _json(p)
 
     p = command("bank", "bank:run", "work with question banks")

@@ -53,6 +53,16 @@ class Signal(Frozen):
     none: list[Group] = []
     scope: Scope = Scope.SENTENCE
     strength: Strength = Strength.FULL
+    # at least this many of the `all` groups must match (default: every group)
+    min: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _min_fits(self) -> "Signal":
+        if self.min is not None and self.min > len(self.all):
+            raise ValueError(
+                f"min ({self.min}) is larger than the number of groups ({len(self.all)})"
+            )
+        return self
 
 
 class KeyPoint(Frozen):

@@ -88,6 +88,7 @@ class CompiledSignal:
     none: tuple[CompiledTerm, ...]
     scope: Scope
     strength: Strength
+    need: int  # groups that must match
 
 
 def compile_signal(signal: Signal) -> CompiledSignal:
@@ -96,6 +97,7 @@ def compile_signal(signal: Signal) -> CompiledSignal:
         none=tuple(compile_term(t) for group in signal.none for t in group),
         scope=signal.scope,
         strength=signal.strength,
+        need=signal.min or len(signal.all),
     )
 
 
@@ -119,15 +121,15 @@ def match_signal(signal: CompiledSignal, ans: Normalized) -> list[Evidence] | No
     """Evidence for the first scope unit where the signal holds, or None."""
     for start, end in ans.units(signal.scope):
         spans = []
-        for group in signal.groups:
+        for missing, group in enumerate(signal.groups, start=1):
             found = _first(group, ans, start, end)
-            if found is None:
-                break
-            spans.append(found)
-        else:
-            if _first(signal.none, ans, start, end) is not None:
-                continue
-            return _evidence(ans, signal.scope, (start, end), spans)
+            if found is not None:
+                spans.append(found)
+            elif missing - len(spans) > len(signal.groups) - signal.need:
+                break  # too many groups missing in this unit
+        if len(spans) < signal.need or _first(signal.none, ans, start, end) is not None:
+            continue
+        return _evidence(ans, signal.scope, (start, end), spans)
     return None
 
 
