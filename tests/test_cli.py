@@ -97,8 +97,9 @@ def test_show_in_chinese(cli: Cli) -> None:
     ("ref", "expected"),
     [
         ("dropuot", "did you mean dropout"),
-        ("99", "unknown question '99'"),
+        ("99", "no question number 99; the bank has 1, "),
         ("initialization", "weight-initialization"),
+        (" ", "empty question reference"),
     ],
 )
 def test_unknown_question_suggests_and_exits_2(cli: Cli, ref: str, expected: str) -> None:

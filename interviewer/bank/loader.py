@@ -73,6 +73,8 @@ class Bank:
                 raise UsageError(
                     f"question number {ref} is ambiguous across banks ({ids}): use the id"
                 )
+            numbers = ", ".join(str(q.number) for q in self.questions)
+            raise UsageError(f"no question number {ref}; the bank has {numbers}")
         raise UsageError(f"unknown question {ref!r}{self._suggest(ref)}")
 
     def _suggest(self, ref: str) -> str:

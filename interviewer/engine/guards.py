@@ -15,12 +15,15 @@ from interviewer.vocab import Scope
 MAX_ANSWER_CHARS = 20_000
 
 _DONT_KNOW = re.compile(
-    r"(sorry|抱歉|对不起|嗯+|呃+|额+|um+|uh+|hmm+|well|honestly|说实话|这个|我|i)?\s*"
-    r"(i\s*)?(really\s*|totally\s*|真的|确实|完全|实在)?"
-    r"(don'?t know|do not know|dont know|have no idea|no idea|not sure|no clue|idk|dunno|"
-    r"can'?t remember|forgot|pass|skip|next|"
-    r"不知道|不清楚|不太清楚|不会|不懂|不了解|没学过|忘了|忘记了|记不清了?|不确定|没有头绪|没思路|跳过|过)"
-    r"\s*(the answer|this|this one|答案|这题|这个|了|啊|呢|吧|哈)*"
+    r"(i )?(don'?t know|do not know|dont know|have no idea|no idea|not sure|no clue|idk|dunno|"
+    r"can'?t remember|forgot|pass|skip|next)( the answer| this( one)?)?|"
+    r"不知道|不清楚|不太清楚|不会|不懂|不了解|没学过|忘了|忘记了|记不清了?|不确定|没有头绪|没思路|跳过|过|"
+    r"答不上来?|不会答|这题不会"
+)
+# Words that carry nothing around an "I don't know".
+_FILLER = re.compile(
+    r"\b(sorry|um+|uh+|hmm+|well|honestly|really|totally|actually|i'?m|i am|afraid|just)\b|"
+    r"抱歉|对不起|不好意思|嗯+|呃+|额+|啊+|哈+|说实话|这个|那个|我|真的|确实|完全|实在|呢|吧|了|哦"
 )
 _PUNCT = re.compile(r"[\s\W_]+")
 
@@ -69,8 +72,10 @@ def check_length(answer: str, limit: int = MAX_ANSWER_CHARS) -> None:
 
 
 def _dont_know(text: str) -> bool:
-    clauses = [c for c in re.split(r"[,.;!?。,;!?\n…~]+", text) if _PUNCT.sub("", c)]
-    return bool(clauses) and all(_DONT_KNOW.fullmatch(c.strip()) for c in clauses)
+    """Only "I don't know" (in any words), perhaps with fillers around it."""
+    clauses = [_FILLER.sub(" ", c) for c in re.split(r"[,.;:!?。、\n…~]+", text)]
+    clauses = [" ".join(c.split()) for c in clauses if _PUNCT.sub("", c)]
+    return bool(clauses) and all(_DONT_KNOW.fullmatch(c) for c in clauses)
 
 
 def _repeated(text: str) -> bool:
