@@ -1,20 +1,21 @@
 """Which language an answer is written in (feedback is written in the same one)."""
 
+import re
 from typing import Literal
 
 from interviewer.engine.text import CJK
 
-_LATIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
 def detect_language(text: str, default: Literal["zh", "en"] = "en") -> Literal["zh", "en"]:
-    """zh when Chinese characters are at least a third of the letters.
+    """zh when there are at least as many Chinese characters as Latin words.
 
-    A Chinese answer is full of English terms (dropout, ReLU, AdamW) and a Chinese character
-    carries about as much as a short English word, so the threshold is low.
+    Chinese answers are full of English terms (dropout, ReLU, AdamW): what decides is the
+    grammar around them, and a Chinese character weighs about one English word.
     """
     cjk = len(CJK.findall(text))
-    latin = sum(ch in _LATIN for ch in text)
-    if cjk + latin == 0:
+    latin_words = len(_LATIN_WORD.findall(text))
+    if cjk + latin_words == 0:
         return default
-    return "zh" if cjk * 3 >= cjk + latin else "en"
+    return "zh" if cjk >= latin_words else "en"

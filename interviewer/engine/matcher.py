@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from interviewer.domain.grade import Evidence
 from interviewer.domain.rubric import RegexTerm, Signal, Term
-from interviewer.engine.text import WORD, Normalized, has_cjk, normalize, stem
+from interviewer.engine.text import Normalized, has_cjk, normalize, tokens
 from interviewer.vocab import Scope, Strength
 
 Span = tuple[int, int]  # in the normalised text
@@ -42,16 +42,15 @@ def compile_term(term: Term) -> CompiledTerm:
     text = normalize(term).strip()
     if has_cjk(text):
         return CompiledTerm(term, cjk="".join(text.split()))
-    found = list(WORD.finditer(text))
-    if not found:
-        return CompiledTerm(term, literal=text)
     words = []
-    for m in found:
+    for key, start, end in tokens(text):
         # `normaliz*`: a word followed by * matches by prefix, unstemmed
-        if text[m.end() : m.end() + 1] == "*":
-            words.append((m.group(), True))
+        if text[end : end + 1] == "*":
+            words.append((text[start:end], True))
         else:
-            words.append((stem(m.group()), False))
+            words.append((key, False))
+    if not words:
+        return CompiledTerm(term, literal=text)
     return CompiledTerm(term, words=tuple(words))
 
 

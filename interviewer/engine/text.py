@@ -90,9 +90,7 @@ class Normalized:
 
     @cached_property
     def words(self) -> list[Word]:
-        return [
-            Word(stem(m.group()), m.group(), m.start(), m.end()) for m in WORD.finditer(self.text)
-        ]
+        return [Word(key, self.text[a:b], a, b) for key, a, b in tokens(self.text)]
 
     @cached_property
     def word_starts(self) -> list[int]:
@@ -111,6 +109,31 @@ class Normalized:
         return self._units[scope]
 
 
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """(stem, start, end) of each word of normalised text; the `t` of n't reads as `not`,
+    so "don't drop" matches "not drop" and a `not` in a none-group cancels "doesn't"."""
+    out: list[tuple[str, int, int]] = []
+    for m in WORD.finditer(text):
+        word, start = m.group(), m.start()
+        if (
+            word == "t"
+            and out
+            and start >= 2
+            and text[start - 1] in "'’"
+            and text[start - 2] == "n"
+        ):
+            out.append(("not", start, m.end()))
+        else:
+            out.append((stem(word), start, m.end()))
+    return out
+
+
+# A sentence opening with a pronoun continues the one before ("L1 is ... . It makes ...").
+_CONTINUES = re.compile(
+    r"\s*[-*•·]?\s*(it|its|this|these|they|that|such|which|它|它们|其|这|这样|该|此)\b|\s*[它其这该此]"
+)
+
+
 def _split(text: str, pattern: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
     spans, pos = [], start
     for m in pattern.finditer(text, start, end):
@@ -125,7 +148,13 @@ def _units(text: str, scope: Scope) -> list[tuple[int, int]]:
         return [(0, len(text))] if text.strip() else []
     sentences = _split(text, _SENTENCE_END, 0, len(text))
     if scope == Scope.SENTENCE:
-        return sentences
+        merged: list[tuple[int, int]] = []
+        for a, b in sentences:
+            if merged and _CONTINUES.match(text, a):
+                merged[-1] = (merged[-1][0], b)
+            else:
+                merged.append((a, b))
+        return merged
     return [c for a, b in sentences for c in _split(text, _CLAUSE_BREAK, a, b)]
 
 
