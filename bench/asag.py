@@ -89,7 +89,9 @@ def baseline(reference: str, answer: str) -> float:
 
 
 def evaluate(path: Path, grader: OfflineGrader) -> list[tuple[str, ...]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     rows = [r for r in rows if r.get("score_avg") is not None and r.get("student_answer")]
     derived = {}
     ours, base = [], []
@@ -104,9 +106,14 @@ def evaluate(path: Path, grader: OfflineGrader) -> list[tuple[str, ...]]:
     elapsed = time.perf_counter() - started
     human = [r["score_avg"] for r in rows]
     lines = []
-    targets: list[tuple[str, Callable[[dict], float | None]]] = [("score_avg", lambda r: r["score_avg"])]
+    targets: list[tuple[str, Callable[[dict], float | None]]] = [
+        ("score_avg", lambda r: r["score_avg"])
+    ]
     if any(r.get("score_grader2") is not None for r in rows):
-        targets += [("grader1", lambda r: r["score_grader1"]), ("grader2", lambda r: r["score_grader2"])]
+        targets += [
+            ("grader1", lambda r: r["score_grader1"]),
+            ("grader2", lambda r: r["score_grader2"]),
+        ]
     for name, get in targets:
         idx = [i for i, r in enumerate(rows) if get(r) is not None]
         h = [get(rows[i]) for i in idx]
@@ -126,8 +133,19 @@ def evaluate(path: Path, grader: OfflineGrader) -> list[tuple[str, ...]]:
         r["_ours"], r["_base"] = ours[i], base[i]
     pq_o = per_question(rows, ours, "score_avg")
     pq_b = per_question(rows, base, "score_avg")
-    lines.append(("per-question mean r", f"{pq_o:.3f}", f"{pq_b:.3f}", f"{pq_o - pq_b:+.3f}", "", ""))
-    lines.append((f"{len(rows)} answers, {len(derived)} questions", f"{elapsed / len(rows) * 1000:.2f} ms/answer", "", "", "", ""))
+    lines.append(
+        ("per-question mean r", f"{pq_o:.3f}", f"{pq_b:.3f}", f"{pq_o - pq_b:+.3f}", "", "")
+    )
+    lines.append(
+        (
+            f"{len(rows)} answers, {len(derived)} questions",
+            f"{elapsed / len(rows) * 1000:.2f} ms/answer",
+            "",
+            "",
+            "",
+            "",
+        )
+    )
     assert len(human) == len(ours)
     return lines
 

@@ -36,6 +36,16 @@ def explicit_config_file() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def cache_dir() -> Path:
+    """Derived data that can be thrown away (the parsed bank)."""
+    home = _home()
+    if home:
+        return home / "cache"
+    import platformdirs
+
+    return platformdirs.user_cache_path(APP)
+
+
 def config_file() -> Path:
     """The TOML settings file: INTERVIEWER_CONFIG, else config.toml in the config dir."""
     return explicit_config_file() or config_dir() / "config.toml"

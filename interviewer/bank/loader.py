@@ -1,13 +1,17 @@
 """Load banks of question YAML files, reporting every problem at once."""
 
 import difflib
+import hashlib
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from interviewer import __version__, paths
 from interviewer.bank.checks import policy_problems, structure_problems
 from interviewer.bank.problems import Problem
 from interviewer.bank.yamlio import Parsed, parse_yaml
@@ -34,8 +38,13 @@ class LoadedQuestion:
     question: Question
     file: str
     bank: str
-    parsed: Parsed
+    path: Path
     bank_index: int = 0  # position of its bank in the list given: banks keep their order
+
+    @cached_property
+    def parsed(self) -> Parsed:
+        """The YAML with line numbers, parsed again only when a message needs a line."""
+        return parse_yaml(self.path.read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -116,16 +125,47 @@ def _validation_problems(exc: ValidationError, file: str, parsed: Parsed) -> lis
     return problems
 
 
+def _cache_file(data: bytes) -> Path:
+    key = hashlib.sha256(__version__.encode() + b"\0" + data).hexdigest()[:32]
+    return paths.cache_dir() / "bank" / f"{key}.json"
+
+
+def _from_cache(data: bytes) -> Question | None:
+    try:
+        cached = _cache_file(data).read_bytes()
+        # validated when it was cached: skip re-checking every regex
+        return Question.model_validate_json(cached, context={"trusted": True})
+    except (OSError, ValidationError, ValueError):
+        return None
+
+
+def _to_cache(data: bytes, question: Question) -> None:
+    """Best effort: a read-only or full disk only costs speed."""
+    target = _cache_file(data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(question.model_dump_json(), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass
+
+
 def load_file(
     path: Path, bank: str, bank_index: int = 0
 ) -> tuple[LoadedQuestion | None, list[Problem]]:
+    """One question file. A valid file is cached by content hash: YAML is slow to construct."""
     file = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [Problem(file, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except OSError as exc:
         return None, [Problem(file, f"cannot read: {exc.strerror}")]
+    cached = _from_cache(data)
+    if cached is not None:
+        return LoadedQuestion(cached, file, bank, path, bank_index), []
     parsed = parse_yaml(text)
     problems = [Problem(file, msg, path_, line) for line, path_, msg in parsed.errors]
     if parsed.data is None and not problems:
@@ -141,7 +181,11 @@ def load_file(
     problems += [
         Problem(file, msg, p, parsed.line_of(p)) for p, msg in structure_problems(question)
     ]
-    return LoadedQuestion(question, file, bank, parsed, bank_index), problems
+    entry = LoadedQuestion(question, file, bank, path, bank_index)
+    entry.__dict__["parsed"] = parsed  # already at hand
+    if not problems:
+        _to_cache(data, question)
+    return entry, problems
 
 
 def load_bank(specs: list[str | Path]) -> Bank:

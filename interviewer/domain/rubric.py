@@ -4,7 +4,7 @@ import hashlib
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 
 from interviewer.domain.text import Frozen, Localized
 from interviewer.vocab import Depth, ProbeKind, Scope, Strength, Verdict
@@ -18,7 +18,7 @@ class RegexTerm(Frozen):
     re: str
 
 
-def _check_term(value: object) -> object:
+def _check_term(value: object, info: ValidationInfo) -> object:
     if isinstance(value, RegexTerm):
         return value
     if isinstance(value, bool):  # YAML 1.1 reads unquoted no/yes/on/off as booleans
@@ -33,6 +33,8 @@ def _check_term(value: object) -> object:
         pattern = value["re"]
         if not isinstance(pattern, str) or not pattern:
             raise ValueError("re: needs a non-empty pattern string")
+        if info.context and info.context.get("trusted"):
+            return value  # from the bank cache: compiled when it was first loaded
         try:
             re.compile(pattern)
         except re.error as exc:

@@ -24,16 +24,28 @@ class CompiledTerm:
     literal: str | None = None  # no word characters at all: plain substring
 
     def find(self, ans: Normalized, start: int, end: int) -> Span | None:
+        """The first occurrence inside [start, end) of the normalised answer."""
+        # keyed by id: compiled terms live as long as their compiled rubric, longer than `ans`
+        hits = ans.memo.get(id(self))
+        if hits is None:  # every occurrence in the whole answer, once per answer
+            hits = ans.memo[id(self)] = self._all(ans)
+        for span in hits[bisect_left(hits, (start, start)) :]:
+            if span[0] >= end:
+                break
+            if span[1] <= end:
+                return span
+        return None
+
+    def _all(self, ans: Normalized) -> list[Span]:
         if self.regex is not None:
-            m = self.regex.search(ans.text, start, end)
-            return (m.start(), m.end()) if m and m.end() > m.start() else None
+            found = self.regex.finditer(ans.text)
+            return [(m.start(), m.end()) for m in found if m.end() > m.start()]
         if self.cjk is not None:
-            return _find_compact(ans, self.cjk, start, end)
+            return _all_compact(ans, self.cjk)
         if self.words:
-            return _find_words(ans, self.words, start, end)
+            return _all_words(ans, self.words)
         assert self.literal is not None
-        i = ans.text.find(self.literal, start, end)
-        return (i, i + len(self.literal)) if i >= 0 else None
+        return _all_substrings(ans.text, self.literal)
 
 
 def compile_term(term: Term) -> CompiledTerm:
@@ -54,31 +66,39 @@ def compile_term(term: Term) -> CompiledTerm:
     return CompiledTerm(term, words=tuple(words))
 
 
-def _find_words(
-    ans: Normalized, pattern: tuple[tuple[str, bool], ...], start: int, end: int
-) -> Span | None:
-    words = ans.words
-    first = bisect_left(ans.word_starts, start)
-    n = len(pattern)
-    for i in range(first, len(words) - n + 1):
-        if words[i + n - 1].end > end:
+def _all_substrings(text: str, needle: str) -> list[Span]:
+    spans, i = [], text.find(needle)
+    while i >= 0:
+        spans.append((i, i + len(needle)))
+        i = text.find(needle, i + 1)
+    return spans
+
+
+def _all_words(ans: Normalized, pattern: tuple[tuple[str, bool], ...]) -> list[Span]:
+    words, n = ans.words, len(pattern)
+    first, is_prefix = pattern[0]
+    starts = (
+        (i for i, w in enumerate(words) if w.text.startswith(first))
+        if is_prefix
+        else ans.stem_index.get(first, ())
+    )
+    spans = []
+    for i in starts:
+        if i + n > len(words):
             break
-        for k, (want, is_prefix) in enumerate(pattern):
+        for k in range(1, n):
+            want, prefix = pattern[k]
             w = words[i + k]
-            if not (w.text.startswith(want) if is_prefix else w.stem == want):
+            if not (w.text.startswith(want) if prefix else w.stem == want):
                 break
         else:
-            return words[i].start, words[i + n - 1].end
-    return None
+            spans.append((words[i].start, words[i + n - 1].end))
+    return spans
 
 
-def _find_compact(ans: Normalized, needle: str, start: int, end: int) -> Span | None:
+def _all_compact(ans: Normalized, needle: str) -> list[Span]:
     compact, origin = ans.compact
-    lo, hi = bisect_left(origin, start), bisect_left(origin, end)
-    i = compact.find(needle, lo, hi)
-    if i < 0:
-        return None
-    return origin[i], origin[i + len(needle) - 1] + 1
+    return [(origin[a], origin[b - 1] + 1) for a, b in _all_substrings(compact, needle)]
 
 
 @dataclass(frozen=True)

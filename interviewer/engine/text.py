@@ -70,12 +70,13 @@ class Normalized:
         chars: list[str] = []
         origin: list[int] = []
         for i, ch in enumerate(original):
-            out = normalize(ch)
+            out = ch.lower() if ch.isascii() else normalize(ch)
             chars.append(out)
             origin.extend([i] * len(out))
         self.text = "".join(chars)
         self._origin = origin
         self._units: dict[Scope, list[tuple[int, int]]] = {}
+        self.memo: dict[int, list[tuple[int, int]]] = {}  # compiled term id -> its occurrences
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Normalised [start, end) -> original [start, end)."""
@@ -93,8 +94,12 @@ class Normalized:
         return [Word(key, self.text[a:b], a, b) for key, a, b in tokens(self.text)]
 
     @cached_property
-    def word_starts(self) -> list[int]:
-        return [w.start for w in self.words]
+    def stem_index(self) -> dict[str, list[int]]:
+        """Stem -> indexes of the words with that stem, in order."""
+        index: dict[str, list[int]] = {}
+        for i, w in enumerate(self.words):
+            index.setdefault(w.stem, []).append(i)
+        return index
 
     @cached_property
     def compact(self) -> tuple[str, list[int]]:
