@@ -185,3 +185,35 @@ def test_find_suggests_close_matches() -> None:
     bank = load_bank([FIXTURES / "minimal.yaml"])
     with pytest.raises(Exception, match="did you mean minimal-question"):
         bank.find("minimal-questoin")
+
+
+def test_valid_files_are_cached_by_content(tmp_path: Path, isolated_home: Path) -> None:
+    bank_dir = tmp_path / "bank"
+    bank_dir.mkdir()
+    source = bank_dir / "q.yaml"
+    source.write_text(MINIMAL, encoding="utf-8")
+    first = load_bank([bank_dir])
+    cached = list((isolated_home / "cache" / "bank").glob("*.json"))
+    assert len(cached) == 1
+    second = load_bank([bank_dir])
+    assert second.questions == first.questions
+    # a corrupted cache entry is ignored, never trusted
+    cached[0].write_text("{broken", encoding="utf-8")
+    assert load_bank([bank_dir]).questions == first.questions
+    # an edit is a new key: the change is seen at once
+    source.write_text(MINIMAL.replace("difficulty: 1", "difficulty: 3"), encoding="utf-8")
+    assert load_bank([bank_dir]).questions[0].difficulty == 3
+
+
+def test_invalid_files_are_not_cached(tmp_path: Path, isolated_home: Path) -> None:
+    problems = load_variant(tmp_path, "difficulty: 1", "difficulty: 7")
+    assert problems
+    assert not list((isolated_home / "cache").rglob("*.json"))
+    assert load_variant(tmp_path, "difficulty: 1", "difficulty: 7") == problems
+
+
+def test_policy_problems_on_a_cached_question_still_name_lines(tmp_path: Path) -> None:
+    (tmp_path / "q.yaml").write_text(MINIMAL, encoding="utf-8")
+    load_bank([tmp_path])  # fills the cache
+    policy = [str(p) for p in load_bank([tmp_path]).policy_problems()]
+    assert any("q.yaml:8: key_points: has 2 key points" in p for p in policy), policy
