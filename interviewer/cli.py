@@ -130,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     module_name, func_name = handler.split(":")
     from interviewer.errors import InterviewerError
+    from interviewer.vocab import ExitCode
 
     try:
         module = importlib.import_module(f"interviewer.commands.{module_name}")
@@ -137,6 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InterviewerError as exc:
         print(f"interviewer: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)
+    except OSError as exc:  # a file we were pointed at: say which, in one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"interviewer: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return int(ExitCode.USAGE)
     except KeyboardInterrupt:
         print("interviewer: interrupted", file=sys.stderr)
         return 130

@@ -93,3 +93,19 @@ def test_evidence_quotes_are_verbatim_spans() -> None:
             for ev in item.evidence:
                 assert ev.start is not None and ev.end is not None
                 assert row["answer"][ev.start : ev.end] == ev.quote
+
+
+@pytest.mark.parametrize(
+    ("answer", "present"),
+    [
+        ("L2 makes the weights sparse.", True),
+        ("L2 正则会让权重变得稀疏。", True),
+        ("L2 does not make weights sparse; L1 does.", False),
+        ("L2 不会让权重稀疏,L1 才会。", False),
+        ("Unlike L1, L2 does not produce sparse weights: it only shrinks them.", False),
+    ],
+)
+def test_negation_and_contrast_on_the_l2_sparse_misconception(answer: str, present: bool) -> None:
+    result = GRADER.grade(BANK.find("l1-l2-regularization"), answer)
+    stated = {m.id for m in result.misconceptions if m.present}
+    assert ("l2-makes-sparse" in stated) is present

@@ -28,6 +28,8 @@ def _read_answer(args: argparse.Namespace) -> str:
             raise UsageError(f"--answer-file {path}: no such file") from None
         except UnicodeDecodeError:
             raise UsageError(f"--answer-file {path}: not UTF-8 text") from None
+        except OSError as exc:
+            raise UsageError(f"--answer-file {path}: {exc.strerror}") from None
         where = f"--answer-file {path}"
     else:
         text = sys.stdin.read()
@@ -72,6 +74,8 @@ def _batch(args: argparse.Namespace, settings, grader) -> int:  # type: ignore[n
             raise UsageError(f"--batch {path}: no such file") from None
         except UnicodeDecodeError:
             raise UsageError(f"--batch {path}: not UTF-8 text") from None
+        except IsADirectoryError:
+            raise UsageError(f"--batch {path}: is a directory") from None
     print(
         f"{summary.graded} graded, {summary.not_graded} not graded, {summary.skipped} already done "
         f"({summary.total} lines) -> {args.out}",
