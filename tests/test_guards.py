@@ -83,3 +83,29 @@ def test_length_limit_is_a_clear_error_not_truncation() -> None:
         GRADER.grade(DROPOUT, long_answer)
     at_limit = (RECITATION + "\n") * (MAX_ANSWER_CHARS // (len(RECITATION) + 1))
     assert GRADER.grade(DROPOUT, at_limit).score is not None
+
+
+@pytest.mark.parametrize(
+    ("answer", "listed"),
+    [
+        ("dropout, 随机失活, 过拟合, 集成, inverted dropout, 1/(1-p), model.eval(), MC dropout, p=0.1", True),
+        ("关键词:随机失活、过拟合、集成学习、缩放、推理、训练模式、评估模式", True),
+        ("Dropout randomly zeroes units while training, so units cannot co-adapt; at inference it is off, and inverted dropout rescales by 1/(1-p) during training.", False),
+        ("训练时随机丢弃神经元,防止过拟合;推理时不丢弃,用全部神经元。", False),
+    ],
+)
+def test_keyword_lists_are_recognised(answer: str, listed: bool) -> None:
+    assert ("keyword_list" in GRADER.grade(DROPOUT, answer).flags) is listed
+
+
+def test_named_points_in_a_list_earn_at_most_partial_and_deep_points_nothing() -> None:
+    stuffed = "dropout, 随机失活, 过拟合, 正则化, 集成, 共适应, inverted dropout, 1/(1-p), model.eval(), MC dropout, p=0.1, BatchNorm, 推理, 训练"
+    grade = GRADER.grade(DROPOUT, stuffed)
+    named = [r for r in grade.key_points if "named_only" in r.flags]
+    assert named, "the list names some points"
+    depth = {kp.id: kp.depth for kp in DROPOUT.key_points}
+    for result in grade.key_points:
+        assert result.verdict != "covered"
+        if depth[result.id] == "deep":
+            assert result.verdict == "missed"
+    assert grade.score is not None and grade.score <= 3.0

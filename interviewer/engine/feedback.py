@@ -54,6 +54,11 @@ TEXT: dict[str, dict[Lang, str]] = {
         "is it about something else?",
         "zh": "回答没有用到这道题的相关概念,是否答偏了?",
     },
+    "keyword_list": {
+        "en": "This reads as a list of terms: a point only named earns at most partial credit, "
+        "and depth needs an explanation. Say how and why.",
+        "zh": "这更像是一串关键词:只点名的要点最多算部分答到,深入要点需要解释。请说明原理和原因。",
+    },
     "empty": {"en": "No answer was given.", "zh": "没有作答。"},
     "injection_only": {
         "en": "The answer only addresses the grader; there is nothing about the question to grade.",
@@ -101,7 +106,7 @@ def feedback(
     if level:
         lines[0] += f" · {level.description.get(lang)}"
     lines.append(t("honest", lang))
-    for flag in ("injection", "off_topic"):
+    for flag in ("injection", "off_topic", "keyword_list"):
         if flag in flags:
             lines.append(t(flag, lang))
     by_id = {kp.id: kp for kp in rubric.key_points}

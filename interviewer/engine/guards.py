@@ -133,7 +133,37 @@ def screen(answer: str, norm: Normalized, on_topic: bool) -> Screening:
     if rest.strip() and _gibberish(rest, on_topic):
         result.flags.append("gibberish")
         result.blocking = "gibberish"
+    elif keyword_list(rest):
+        result.flags.append("keyword_list")
     return result
+
+
+# Items of a list: split at commas, enumeration marks, semicolons, slashes and line breaks.
+_ITEM_BREAK = re.compile(r"[,;、/|\n]+|\s+-\s+|(?<![\w])and(?![\w])")
+# Chinese characters that make a fragment a statement rather than a name.
+_ZH_PREDICATE = re.compile(r"[是会能可让使把被将因所用要需就都来去有没不在]")
+KEYWORD_LIST_MIN_ITEMS = 5
+KEYWORD_LIST_SHARE = 0.75
+
+
+def _bare_term(item: str) -> bool:
+    """A name with nothing said about it: 'weight decay', 'Laplace prior', '权重衰减'."""
+    words = [m.group() for m in WORD.finditer(item)]
+    cjk = CJK.findall(item)
+    if len(words) > 3 or len(cjk) > 6:
+        return False
+    if any(w in STOPWORDS for w in words) or _ZH_PREDICATE.search(item):
+        return False
+    return bool(words or cjk)
+
+
+def keyword_list(text: str) -> bool:
+    """Mostly short terms in a row, no sentences: naming points without explaining them."""
+    items = [i.strip(" .:-*•·()[]") for i in _ITEM_BREAK.split(text)]
+    items = [i for i in items if i and any(ch.isalnum() for ch in i)]
+    if len(items) < KEYWORD_LIST_MIN_ITEMS:
+        return False
+    return sum(_bare_term(i) for i in items) >= KEYWORD_LIST_SHARE * len(items)
 
 
 def mask(answer: str, spans: list[tuple[int, int]]) -> str:

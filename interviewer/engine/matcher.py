@@ -136,9 +136,14 @@ def _trim(text: str, start: int, end: int) -> Span:
     return start, end
 
 
-def match_signal(signal: CompiledSignal, ans: Normalized) -> list[Evidence] | None:
-    """Evidence for the first scope unit where the signal holds, or None."""
-    for start, end in ans.units(signal.scope):
+def match_signal(
+    signal: CompiledSignal, ans: Normalized, scope: Scope | None = None
+) -> list[Evidence] | None:
+    """Evidence for the first scope unit where the signal holds, or None.
+
+    `scope` overrides the signal's own (a list of terms has no sentences to look within)."""
+    scope = scope or signal.scope
+    for start, end in ans.units(scope):
         spans = []
         for missing, group in enumerate(signal.groups, start=1):
             found = _first(group, ans, start, end)
@@ -148,7 +153,7 @@ def match_signal(signal: CompiledSignal, ans: Normalized) -> list[Evidence] | No
                 break  # too many groups missing in this unit
         if len(spans) < signal.need or _first(signal.none, ans, start, end) is not None:
             continue
-        return _evidence(ans, signal.scope, (start, end), spans)
+        return _evidence(ans, scope, (start, end), spans)
     return None
 
 

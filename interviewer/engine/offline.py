@@ -25,7 +25,7 @@ from interviewer.engine.matcher import (
 )
 from interviewer.engine.scoring import deep_coverage, probe_score, score
 from interviewer.engine.text import STOPWORDS, Normalized
-from interviewer.vocab import GradeStatus, Strength, Verdict
+from interviewer.vocab import Depth, GradeStatus, Scope, Strength, Verdict
 
 OFFLINE_MODEL = "offline/keywords"
 Clock = Callable[[], datetime]
@@ -97,11 +97,21 @@ def compiled(question: Question) -> CompiledRubric:
     return hit[1]
 
 
-def judge(signals: tuple[CompiledSignal, ...], ans: Normalized) -> tuple[Verdict, list]:
+def named_only(verdict: Verdict, depth: Depth) -> Verdict:
+    """A point only named in a list of terms: a core point earns at most partial credit, a
+    deep point (a mechanism, a trade-off) none, since a name cannot carry an explanation."""
+    if depth == Depth.DEEP:
+        return Verdict.MISSED
+    return Verdict.PARTIAL
+
+
+def judge(
+    signals: tuple[CompiledSignal, ...], ans: Normalized, scope: Scope | None = None
+) -> tuple[Verdict, list]:
     """Covered by any full signal, else partial by a partial one, else missed; with evidence."""
     best: tuple[Verdict, list] = (Verdict.MISSED, [])
     for signal in signals:
-        evidence = match_signal(signal, ans)
+        evidence = match_signal(signal, ans, scope)
         if evidence:
             if signal.strength == Strength.FULL:
                 return Verdict.COVERED, evidence
@@ -179,11 +189,22 @@ class OfflineGrader:
         rubric, norm, screening = self._prepare(question, answer)
         if screening.blocking:
             return self._blocked(question, rubric, screening, lang, started)
+        listed = "keyword_list" in screening.flags
         points = []
         for kp in question.key_points:
-            verdict, evidence = judge(rubric.points[kp.id], norm)
+            # in a list of terms a point is named if its terms are anywhere in the list
+            verdict, evidence = judge(rubric.points[kp.id], norm, Scope.ANSWER if listed else None)
+            flags = []
+            if listed and verdict != Verdict.MISSED:
+                verdict, flags = named_only(verdict, kp.depth), ["named_only"]
             points.append(
-                KeyPointResult(id=kp.id, verdict=verdict, evidence=evidence, hinted=kp.id in hinted)
+                KeyPointResult(
+                    id=kp.id,
+                    verdict=verdict,
+                    evidence=evidence,
+                    hinted=kp.id in hinted,
+                    flags=flags,
+                )
             )
         misconceptions = self._misconceptions(rubric, norm)
         verdicts = {r.id: r.verdict for r in points}
