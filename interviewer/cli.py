@@ -95,6 +95,37 @@ def build_parser() -> argparse.ArgumentParser:
     _grader_options(p)
     _json(p)
 
+    p = command("interview", "interview:run", "run a mock interview")
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help="plain line-based mode (the only mode until the TUI lands)",
+    )
+    p.add_argument(
+        "--questions", metavar="LIST", help="numbers or ids, e.g. 1,3,7 (default: all in order)"
+    )
+    p.add_argument("--random", type=int, metavar="N", help="N questions at random")
+    p.add_argument("--seed", type=int, metavar="S", help="seed for --random (reproducible)")
+    p.add_argument("--tag", action="append", metavar="TAG", help="only questions with this tag")
+    p.add_argument(
+        "--depth", type=int, metavar="D", help="follow-ups per question, 0-3 (default 2)"
+    )
+    p.add_argument("--time-limit", type=int, metavar="SECONDS", help="mark answers over this time")
+    p.add_argument("--resume", metavar="ID", help="continue an unfinished session")
+    _grader_options(p)
+
+    p = command("sessions", "sessions:run", "list, show or delete saved sessions")
+    _json(p)
+    sessions_sub = p.add_subparsers(dest="sessions_command", metavar="ACTION")
+    show_s = sessions_sub.add_parser("show", help="one session, turn by turn", parents=[common])
+    show_s.add_argument("id", metavar="ID")
+    fmt = show_s.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON")
+    fmt.add_argument("--markdown", action="store_true", help="print Markdown")
+    delete = sessions_sub.add_parser("delete", help="delete a session", parents=[common])
+    delete.add_argument("id", metavar="ID")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
     p = command("bank", "bank:run", "work with question banks")
     bank_sub = p.add_subparsers(dest="bank_command", metavar="ACTION", required=True)
     check = bank_sub.add_parser(

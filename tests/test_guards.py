@@ -88,9 +88,15 @@ def test_length_limit_is_a_clear_error_not_truncation() -> None:
 @pytest.mark.parametrize(
     ("answer", "listed"),
     [
-        ("dropout, 随机失活, 过拟合, 集成, inverted dropout, 1/(1-p), model.eval(), MC dropout, p=0.1", True),
+        (
+            "dropout, 随机失活, 过拟合, 集成, inverted dropout, 1/(1-p), model.eval(), MC dropout, p=0.1",
+            True,
+        ),
         ("关键词:随机失活、过拟合、集成学习、缩放、推理、训练模式、评估模式", True),
-        ("Dropout randomly zeroes units while training, so units cannot co-adapt; at inference it is off, and inverted dropout rescales by 1/(1-p) during training.", False),
+        (
+            "Dropout randomly zeroes units while training, so units cannot co-adapt; at inference it is off, and inverted dropout rescales by 1/(1-p) during training.",
+            False,
+        ),
         ("训练时随机丢弃神经元,防止过拟合;推理时不丢弃,用全部神经元。", False),
     ],
 )

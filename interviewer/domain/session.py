@@ -1,4 +1,4 @@
-"""Interview sessions and their turns (one answer each)."""
+"""Interview sessions and their turns (one answer each), as stored and exported."""
 
 from datetime import datetime
 from typing import Annotated, Literal
@@ -8,18 +8,24 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.domain.grade import Grade
 from interviewer.vocab import TurnStatus
 
+SessionMode = Literal["interview", "grade", "batch"]
+SessionStatus = Literal["active", "paused", "finished"]
+
 
 class Turn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
+    seq: int = 0  # order within the session
     question_id: str
     kind: Literal["main", "follow_up"] = "main"
+    parent_id: str | None = None  # the main turn a follow-up belongs to
     probe_id: str | None = None  # the probe asked, for a follow-up turn
     prompt: str  # what the interviewer asked, as shown
     answer: str = ""
     status: TurnStatus = TurnStatus.DRAFT
     skipped: bool = False
+    revealed: bool = False  # the reference answer was shown after grading
     hints: list[str] = []  # key point ids whose hint was shown
     grades: list[Grade] = []  # every grade kept, with provenance; the last is current
     started_at: datetime | None = None
@@ -36,11 +42,16 @@ class Session(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
+    mode: SessionMode = "interview"
     created_at: datetime
-    status: Literal["active", "paused", "finished"] = "active"
-    language: Literal["zh", "en"] = "en"
+    updated_at: datetime | None = None
+    status: SessionStatus = "active"
+    language: Literal["zh", "en"] | None = None
     grader: str = "offline"
     follow_up_depth: Annotated[int, Field(ge=0, le=3)] = 2
     time_limit_s: Annotated[int, Field(gt=0)] | None = None
+    banks: list[str] = []
     question_ids: list[str] = []
+    position: int = 0  # index into question_ids of the current question
+    summary: dict | None = None
     turns: list[Turn] = []

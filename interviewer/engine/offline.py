@@ -261,3 +261,19 @@ class OfflineGrader:
             created_at=self.clock(),
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
+
+    # The engine's grader interface is async (model graders stream); offline work is instant.
+    name = "offline"
+
+    async def agrade(
+        self,
+        question: Question,
+        answer: str,
+        *,
+        hinted: Collection[str] = (),
+        asked: Collection[str] = (),
+    ) -> Grade:
+        return self.grade(question, answer, hinted=hinted, asked=asked)
+
+    async def agrade_follow_up(self, question: Question, probe: Probe, answer: str) -> Grade:
+        return self.grade_follow_up(question, probe, answer)

@@ -1,0 +1,41 @@
+"""`interviewer interview`: a mock interview (plain line mode until the TUI lands)."""
+
+import argparse
+import sys
+
+from interviewer.commands._context import bank_from, settings_from
+from interviewer.engine.interview import Interview
+from interviewer.engine.selection import select_questions
+from interviewer.errors import UsageError
+from interviewer.graders import resolve_grader
+from interviewer.plain import PlainInterview
+from interviewer.store.repo import Store
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    bank = bank_from(settings)
+    grader = resolve_grader(args.grader, settings)
+    depth = settings.follow_up_depth if args.depth is None else args.depth
+    if not 0 <= depth <= 3:
+        raise UsageError("--depth: give 0 to 3 follow-ups per question")
+    with Store() as store:
+        if args.resume:
+            if args.questions or args.random or args.tag:
+                raise UsageError("--resume continues a session: do not also select questions")
+            interview = Interview.resume(store, bank, grader, args.resume)
+        else:
+            questions = select_questions(
+                bank, refs=args.questions, sample=args.random, seed=args.seed, tags=args.tag
+            )
+            interview = Interview.start(
+                store,
+                bank,
+                grader,
+                questions,
+                language=settings.lang,
+                follow_up_depth=depth,
+                time_limit_s=args.time_limit or settings.time_limit,
+                banks=list(settings.banks),
+            )
+        return PlainInterview(interview, sys.stdin, sys.stdout).run()

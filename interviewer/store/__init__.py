@@ -1,0 +1,1 @@
+"""Transcript store: SQLite (stdlib sqlite3), WAL, foreign keys, append-only migrations."""

@@ -1,0 +1,76 @@
+"""Numbered, append-only schema migrations. Never edit a released one: add the next."""
+
+MIGRATIONS: list[str] = [
+    # 1: sessions, turns, grades (every grader run kept), drafts, resume events
+    """
+    CREATE TABLE sessions (
+        id              TEXT PRIMARY KEY,
+        mode            TEXT NOT NULL CHECK (mode IN ('interview', 'grade', 'batch')),
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('active', 'paused', 'finished')),
+        language        TEXT,
+        grader          TEXT NOT NULL,
+        follow_up_depth INTEGER NOT NULL DEFAULT 2,
+        time_limit_s    INTEGER,
+        banks           TEXT NOT NULL DEFAULT '[]',
+        question_ids    TEXT NOT NULL DEFAULT '[]',
+        position        INTEGER NOT NULL DEFAULT 0,
+        summary         TEXT
+    );
+    CREATE TABLE turns (
+        id            TEXT PRIMARY KEY,
+        session_id    TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        seq           INTEGER NOT NULL,
+        question_id   TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('main', 'follow_up')),
+        parent_id     TEXT REFERENCES turns(id) ON DELETE CASCADE,
+        probe_id      TEXT,
+        prompt        TEXT NOT NULL,
+        answer        TEXT NOT NULL DEFAULT '',
+        status        TEXT NOT NULL,
+        skipped       INTEGER NOT NULL DEFAULT 0,
+        revealed      INTEGER NOT NULL DEFAULT 0,
+        hints         TEXT NOT NULL DEFAULT '[]',
+        started_at    TEXT,
+        first_key_at  TEXT,
+        submitted_at  TEXT,
+        overtime      INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (session_id, seq)
+    );
+    CREATE TABLE grades (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        turn_id        TEXT NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+        created_at     TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        score          REAL,
+        grader_kind    TEXT NOT NULL,
+        model          TEXT NOT NULL,
+        prompt_version TEXT,
+        prompt_hash    TEXT,
+        rubric_hash    TEXT NOT NULL,
+        latency_ms     INTEGER,
+        tokens_in      INTEGER,
+        tokens_out     INTEGER,
+        cost_usd       REAL,
+        body           TEXT NOT NULL
+    );
+    CREATE TABLE drafts (
+        turn_id    TEXT PRIMARY KEY REFERENCES turns(id) ON DELETE CASCADE,
+        text       TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        turn_id    TEXT,
+        at         TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        data       TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX turns_by_session ON turns (session_id, seq);
+    CREATE INDEX grades_by_turn ON grades (turn_id, id);
+    CREATE INDEX events_by_session ON events (session_id, id);
+    CREATE INDEX sessions_by_created ON sessions (created_at);
+    """,
+]

@@ -1,0 +1,41 @@
+"""A stored session rendered for reading: Markdown (also the plain-text view)."""
+
+from interviewer.domain.session import Session
+
+
+def _score(turn) -> str:  # type: ignore[no-untyped-def]
+    grade = turn.grade
+    if turn.skipped:
+        return "skipped (0)"
+    if grade is None:
+        return f"not graded ({turn.status.value})"
+    if grade.score is None:
+        return f"{grade.status.value}"
+    return f"{grade.score:g}/10 ({grade.grader.model})"
+
+
+def to_markdown(session: Session) -> str:
+    out = [
+        f"# Session {session.id}",
+        "",
+        f"- started: {session.created_at:%Y-%m-%d %H:%M} UTC",
+        f"- mode: {session.mode}; status: {session.status}; grader: {session.grader}",
+        f"- questions: {', '.join(session.question_ids)}",
+    ]
+    if session.summary:
+        s = session.summary
+        out.append(f"- overall: {s['verdict']} (average {s['average']:g}/10)")
+    for turn in session.turns:
+        level = "##" if turn.kind == "main" else "###"
+        label = turn.question_id if turn.kind == "main" else f"follow-up ({turn.probe_id})"
+        out += ["", f"{level} {label}", "", f"**Asked:** {turn.prompt}", ""]
+        answer = turn.answer.strip() or "_(no answer)_"
+        out += ["> " + line if line else ">" for line in answer.splitlines()]
+        out += ["", f"**Grade:** {_score(turn)}"]
+        if turn.hints:
+            out.append(f"**Hints used:** {', '.join(turn.hints)}")
+        if turn.grade and turn.grade.feedback and not turn.skipped:
+            out += ["", "```", turn.grade.feedback, "```"]
+        if len(turn.grades) > 1:
+            out.append(f"_{len(turn.grades)} grades kept; the last is shown._")
+    return "\n".join(out) + "\n"
