@@ -19,9 +19,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from interviewer.bank.loader import Bank
 from interviewer.domain.grade import Grade
 from interviewer.domain.rubric import Question
+from interviewer.engine.lang import detect_language
 from interviewer.engine.offline import OfflineGrader
 from interviewer.engine.reference import derive_question
 from interviewer.errors import InterviewerError, UsageError
+from interviewer.store.recorder import GradeRecorder
 from interviewer.vocab import BatchLineStatus
 
 Ident = Annotated[
@@ -120,6 +122,7 @@ def run_batch(
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr),
+    recorder: GradeRecorder | None = None,
 ) -> Summary:
     lines = source.read().splitlines()
     summary = Summary(total=len(lines))
@@ -149,7 +152,7 @@ def run_batch(
         for number, raw in enumerate(lines, start=1):
             if number <= done:
                 continue
-            record = _grade_line(raw, number, source_name, bank, grader, derived, warn)
+            record = _grade_line(raw, number, source_name, bank, grader, derived, warn, recorder)
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
             fh.flush()
             if record["status"] == BatchLineStatus.GRADED.value:
@@ -169,6 +172,7 @@ def _grade_line(
     grader: OfflineGrader,
     derived: dict[tuple[str, str], Question],
     warn: Callable[[str], None],
+    recorder: GradeRecorder | None = None,
 ) -> dict[str, Any]:
     line_id = _input_id(raw)
 
@@ -200,9 +204,20 @@ def _grade_line(
             if key not in derived:
                 derived[key] = derive_question(*key)
             question = derived[key]
-        grade = grader.grade(question, line.answer)
     except (InterviewerError, ValueError) as exc:
         return error(str(exc), line.question_id)
+    turn_id = None
+    if recorder:  # the answer is saved before it is graded
+        prompt = question.question.get(detect_language(line.answer))
+        turn_id = recorder.before(question.id, prompt, line.answer)
+    try:
+        grade = grader.grade(question, line.answer)
+    except InterviewerError as exc:
+        if recorder and turn_id:
+            recorder.failed(turn_id)
+        return error(str(exc), question.id)
+    if recorder and turn_id:
+        recorder.after(turn_id, grade)
     return _result(line.id, question.id, grade)
 
 

@@ -1,0 +1,183 @@
+"""The plain-terminal interview through a pipe, checked turn by turn in the database; kill and
+resume; `interviewer sessions`."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from interviewer.store.repo import Store
+from interviewer.vocab import TurnStatus
+from tests.conftest import REPO
+
+ANSWER = "训练时随机丢弃一部分神经元,防止过拟合;推理时不丢弃。"
+
+
+def interviewer(*args: str, stdin: str = "", home: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEWER_")}
+    env |= {"INTERVIEWER_HOME": str(home), "LANG": "en_US.UTF-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", *args], input=stdin, capture_output=True,
+        text=True, cwd=REPO, env=env, timeout=120, check=False,
+    )
+
+
+def store(home: Path) -> Store:
+    return Store(home / "data" / "transcripts.sqlite3")
+
+
+def test_scripted_interview_through_a_pipe(isolated_home: Path) -> None:
+    script = "\n".join(
+        [
+            "/hint",
+            ANSWER,
+            "second line of the answer",
+            ".",
+            "不知道",
+            ".",
+            "/next",  # leaves the second follow-up unanswered
+            "/reveal",
+            "",
+            "/skip",
+            "",
+        ]
+    )
+    r = interviewer("interview", "--plain", "--questions", "3,1", stdin=script + "\n", home=isolated_home)
+    assert r.returncode == 0, r.stderr
+    assert "Question 1 of 2" in r.stdout and "Question 2 of 2" in r.stdout
+    assert "Hint:" in r.stdout and "Follow-up 1 of 2" in r.stdout
+    assert "Overall: needs work" in r.stdout and "Transcript saved in" in r.stdout
+    with store(isolated_home) as db:
+        (session,) = db.list_sessions()
+        turns = db.turns(session["id"])
+        assert session["status"] == "finished"
+        kinds = [(t.question_id, t.kind, t.status, t.skipped) for t in turns]
+        assert kinds[0] == ("dropout", "main", TurnStatus.GRADED, False)
+        assert turns[0].answer == f"{ANSWER}\nsecond line of the answer"
+        assert len(turns[0].hints) == 1 and turns[0].revealed is False
+        assert kinds[1][:3] == ("dropout", "follow_up", TurnStatus.GRADED)
+        assert turns[1].answer == "不知道" and turns[1].grade.score == 0  # type: ignore[union-attr]
+        assert kinds[2] == ("dropout", "follow_up", TurnStatus.GRADED, True)  # moved on
+        assert kinds[3] == ("l1-l2-regularization", "main", TurnStatus.GRADED, True)
+        assert turns[0].revealed is False and db.turns(session["id"])[0].grades
+
+
+def test_eof_saves_and_pauses_then_resume_restores_the_draft(isolated_home: Path) -> None:
+    r = interviewer("interview", "--plain", "--questions", "3", stdin="half an answer\n", home=isolated_home)
+    assert r.returncode == 0 and "Resume with: interviewer interview --resume" in r.stdout
+    with store(isolated_home) as db:
+        (session,) = db.list_sessions()
+        assert session["status"] == "paused"
+        (turn,) = db.turns(session["id"])
+        assert db.draft(turn.id) == "half an answer"
+    r = interviewer("interview", "--resume", session["id"], stdin=f"{ANSWER}\n.\n/quit\n", home=isolated_home)
+    assert r.returncode == 0, r.stderr
+    assert "half an answer" in r.stdout  # the draft is shown again
+    with store(isolated_home) as db:
+        turn = db.turns(session["id"])[0]
+        assert turn.answer == f"half an answer\n{ANSWER}" and turn.status == TurnStatus.GRADED
+
+
+def test_sigkill_mid_answer_then_resume(isolated_home: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEWER_")}
+    env |= {"INTERVIEWER_HOME": str(isolated_home), "LANG": "en_US.UTF-8"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "interviewer", "interview", "--plain", "--questions", "3,1"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env,
+    )
+    assert proc.stdin is not None
+    proc.stdin.write("first line typed before the crash\n")
+    proc.stdin.flush()
+    db_path = isolated_home / "data" / "transcripts.sqlite3"
+    deadline = time.monotonic() + 60
+    draft = None
+    while time.monotonic() < deadline and draft is None:
+        time.sleep(0.1)
+        if db_path.exists():
+            with Store(db_path) as db:
+                sessions = db.list_sessions()
+                turns = db.turns(sessions[0]["id"]) if sessions else []
+                draft = db.draft(turns[0].id) if turns else None
+    assert draft == "first line typed before the crash"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    with Store(db_path) as db:
+        (session,) = db.list_sessions()
+        assert session["status"] == "active"  # killed: never paused, still resumable
+    r = interviewer("interview", "--resume", session["id"], stdin=".\n/skip\n\n/skip\n\n", home=isolated_home)
+    assert r.returncode == 0, r.stderr
+    with Store(db_path) as db:
+        turns = db.turns(session["id"])
+        assert turns[0].answer == "first line typed before the crash"
+        assert turns[0].status == TurnStatus.GRADED
+        assert db.session(session["id"]).status == "finished"
+
+
+def test_sessions_list_show_delete(isolated_home: Path) -> None:
+    interviewer("interview", "--plain", "--questions", "3", stdin=f"{ANSWER}\n.\n/next\n", home=isolated_home)
+    listed = json.loads(interviewer("sessions", "--json", home=isolated_home).stdout)
+    assert len(listed) == 1 and listed[0]["answered"] == 1 and listed[0]["average"] is not None
+    sid = listed[0]["id"]
+    table = interviewer("sessions", home=isolated_home).stdout
+    assert sid in table and "interview" in table
+    shown = json.loads(interviewer("sessions", "show", sid, "--json", home=isolated_home).stdout)
+    assert shown["turns"][0]["answer"] == ANSWER
+    markdown = interviewer("sessions", "show", sid[:4], "--markdown", home=isolated_home).stdout
+    assert f"# Session {sid}" in markdown and f"> {ANSWER}" in markdown
+    refused = interviewer("sessions", "delete", sid, home=isolated_home)
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    assert interviewer("sessions", "delete", sid, "--yes", home=isolated_home).returncode == 0
+    assert json.loads(interviewer("sessions", "--json", home=isolated_home).stdout) == []
+    missing = interviewer("sessions", "show", "zzzz", home=isolated_home)
+    assert missing.returncode == 2 and "no session 'zzzz'" in missing.stderr
+
+
+def test_ctrl_c_saves_the_draft_and_exits_130(isolated_home: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEWER_")}
+    env |= {"INTERVIEWER_HOME": str(isolated_home), "LANG": "en_US.UTF-8"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "interviewer", "interview", "--plain", "--questions", "3"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("typed before Ctrl-C\n")
+    proc.stdin.flush()
+    db_path = isolated_home / "data" / "transcripts.sqlite3"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        if db_path.exists():
+            with Store(db_path) as db:
+                sessions = db.list_sessions()
+                turns = db.turns(sessions[0]["id"]) if sessions else []
+                if turns and db.draft(turns[0].id):
+                    break
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    with Store(db_path) as db:
+        (session,) = db.list_sessions()
+        assert session["status"] == "paused"
+        assert db.draft(db.turns(session["id"])[0].id) == "typed before Ctrl-C"
+
+
+def test_grade_saves_unless_no_save(isolated_home: Path, tmp_path: Path) -> None:
+    assert interviewer("grade", "3", "--answer", ANSWER, "--no-save", home=isolated_home).returncode == 0
+    assert not (isolated_home / "data" / "transcripts.sqlite3").exists()
+    assert interviewer("grade", "3", "--answer", ANSWER, home=isolated_home).returncode == 0
+    batch = tmp_path / "in.jsonl"
+    batch.write_text(
+        json.dumps({"id": "a", "question_id": 3, "answer": ANSWER}, ensure_ascii=False) + "\n{bad\n",
+        encoding="utf-8",
+    )
+    r = interviewer("grade", "--batch", str(batch), "--out", str(tmp_path / "out.jsonl"), home=isolated_home)
+    assert r.returncode == 1
+    with store(isolated_home) as db:
+        sessions = {s["mode"]: s for s in db.list_sessions()}
+        assert set(sessions) == {"grade", "batch"}
+        for mode in ("grade", "batch"):
+            (turn,) = db.turns(sessions[mode]["id"])  # the bad line has no turn
+            assert turn.answer == ANSWER and turn.status == TurnStatus.GRADED and turn.grades
+            assert sessions[mode]["status"] == "finished"
