@@ -32,7 +32,12 @@ _INJECTION = re.compile(
     "|".join(
         [
             r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instruction|rubric|prompt|rule|criteria|guideline)s?\b",
-            r"\b(give|award|assign|grade|score|rate|mark)\b.{0,30}\b(10|ten|full|perfect|maximum|max|top)\b.{0,12}\b(score|marks?|points?|grade|/\s*10)?",
+            # "give this answer 10 points" / "award full marks": a score is the object
+            r"\b(give|award|assign)\b.{0,25}\b(10|ten|full|perfect|maximum|max|top)\b\s*"
+            r"(/\s*10|marks?|points?|score|grade|分)",
+            # "score/rate/grade this answer (as) 10": the answer is the object, not a learning rate
+            r"\b(score|rate|grade|mark)\s+(this|it|me|my answer|the answer|this answer)\s+"
+            r"(as\s+)?(an?\s+)?(10|ten|full|perfect|maximum|top)\b",
             r"\b10\s*/\s*10\b|\bfull marks\b|\bperfect score\b",
             r"^\s*[\[(<#]*\s*(system|assistant|developer|user)\s*[\])>]*\s*:",
             r"\byou are (now )?(a|an|the)\b.{0,30}\b(grader|assistant|ai|model|evaluator|judge)\b",
