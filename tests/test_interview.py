@@ -49,11 +49,19 @@ def store(tmp_path: Path) -> Store:
     return Store(tmp_path / "t.sqlite3")
 
 
-def start(store: Store, refs: str = "3,1", depth: int = 2, grader=None, time_limit=None) -> tuple[Interview, Clock]:  # type: ignore[no-untyped-def]
+def start(
+    store: Store, refs: str = "3,1", depth: int = 2, grader=None, time_limit=None
+) -> tuple[Interview, Clock]:  # type: ignore[no-untyped-def]
     clock = Clock()
     iv = Interview.start(
-        store, BANK, grader or OfflineGrader(clock), select_questions(BANK, refs=refs),
-        language="zh", follow_up_depth=depth, time_limit_s=time_limit, clock=clock,
+        store,
+        BANK,
+        grader or OfflineGrader(clock),
+        select_questions(BANK, refs=refs),
+        language="zh",
+        follow_up_depth=depth,
+        time_limit_s=time_limit,
+        clock=clock,
     )
     return iv, clock
 
@@ -209,7 +217,9 @@ def test_selection(store: Store) -> None:
     assert [q.number for q in select_questions(BANK, refs="13, 1")] == [13, 1]
     first = [q.id for q in select_questions(BANK, sample=2, seed=7)]
     assert first == [q.id for q in select_questions(BANK, sample=2, seed=7)] and len(first) == 2
-    assert [q.id for q in select_questions(BANK, tags=["initialization"])] == ["weight-initialization"]
+    assert [q.id for q in select_questions(BANK, tags=["initialization"])] == [
+        "weight-initialization"
+    ]
     with pytest.raises(UsageError, match="listed twice"):
         select_questions(BANK, refs="1,1")
     with pytest.raises(UsageError, match="--tag: unknown tag"):

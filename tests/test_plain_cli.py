@@ -20,8 +20,14 @@ def interviewer(*args: str, stdin: str = "", home: Path) -> subprocess.Completed
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEWER_")}
     env |= {"INTERVIEWER_HOME": str(home), "LANG": "en_US.UTF-8"}
     return subprocess.run(
-        [sys.executable, "-m", "interviewer", *args], input=stdin, capture_output=True,
-        text=True, cwd=REPO, env=env, timeout=120, check=False,
+        [sys.executable, "-m", "interviewer", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+        check=False,
     )
 
 
@@ -45,7 +51,9 @@ def test_scripted_interview_through_a_pipe(isolated_home: Path) -> None:
             "",
         ]
     )
-    r = interviewer("interview", "--plain", "--questions", "3,1", stdin=script + "\n", home=isolated_home)
+    r = interviewer(
+        "interview", "--plain", "--questions", "3,1", stdin=script + "\n", home=isolated_home
+    )
     assert r.returncode == 0, r.stderr
     assert "Question 1 of 2" in r.stdout and "Question 2 of 2" in r.stdout
     assert "Hint:" in r.stdout and "Follow-up 1 of 2" in r.stdout
@@ -66,14 +74,18 @@ def test_scripted_interview_through_a_pipe(isolated_home: Path) -> None:
 
 
 def test_eof_saves_and_pauses_then_resume_restores_the_draft(isolated_home: Path) -> None:
-    r = interviewer("interview", "--plain", "--questions", "3", stdin="half an answer\n", home=isolated_home)
+    r = interviewer(
+        "interview", "--plain", "--questions", "3", stdin="half an answer\n", home=isolated_home
+    )
     assert r.returncode == 0 and "Resume with: interviewer interview --resume" in r.stdout
     with store(isolated_home) as db:
         (session,) = db.list_sessions()
         assert session["status"] == "paused"
         (turn,) = db.turns(session["id"])
         assert db.draft(turn.id) == "half an answer"
-    r = interviewer("interview", "--resume", session["id"], stdin=f"{ANSWER}\n.\n/quit\n", home=isolated_home)
+    r = interviewer(
+        "interview", "--resume", session["id"], stdin=f"{ANSWER}\n.\n/quit\n", home=isolated_home
+    )
     assert r.returncode == 0, r.stderr
     assert "half an answer" in r.stdout  # the draft is shown again
     with store(isolated_home) as db:
@@ -86,7 +98,12 @@ def test_sigkill_mid_answer_then_resume(isolated_home: Path) -> None:
     env |= {"INTERVIEWER_HOME": str(isolated_home), "LANG": "en_US.UTF-8"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "interviewer", "interview", "--plain", "--questions", "3,1"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=env,
     )
     assert proc.stdin is not None
     proc.stdin.write("first line typed before the crash\n")
@@ -107,7 +124,9 @@ def test_sigkill_mid_answer_then_resume(isolated_home: Path) -> None:
     with Store(db_path) as db:
         (session,) = db.list_sessions()
         assert session["status"] == "active"  # killed: never paused, still resumable
-    r = interviewer("interview", "--resume", session["id"], stdin=".\n/skip\n\n/skip\n\n", home=isolated_home)
+    r = interviewer(
+        "interview", "--resume", session["id"], stdin=".\n/skip\n\n/skip\n\n", home=isolated_home
+    )
     assert r.returncode == 0, r.stderr
     with Store(db_path) as db:
         turns = db.turns(session["id"])
@@ -117,7 +136,14 @@ def test_sigkill_mid_answer_then_resume(isolated_home: Path) -> None:
 
 
 def test_sessions_list_show_delete(isolated_home: Path) -> None:
-    interviewer("interview", "--plain", "--questions", "3", stdin=f"{ANSWER}\n.\n/next\n", home=isolated_home)
+    interviewer(
+        "interview",
+        "--plain",
+        "--questions",
+        "3",
+        stdin=f"{ANSWER}\n.\n/next\n",
+        home=isolated_home,
+    )
     listed = json.loads(interviewer("sessions", "--json", home=isolated_home).stdout)
     assert len(listed) == 1 and listed[0]["answered"] == 1 and listed[0]["average"] is not None
     sid = listed[0]["id"]
@@ -140,7 +166,12 @@ def test_ctrl_c_saves_the_draft_and_exits_130(isolated_home: Path) -> None:
     env |= {"INTERVIEWER_HOME": str(isolated_home), "LANG": "en_US.UTF-8"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "interviewer", "interview", "--plain", "--questions", "3"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=env,
     )
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write("typed before Ctrl-C\n")
@@ -164,15 +195,21 @@ def test_ctrl_c_saves_the_draft_and_exits_130(isolated_home: Path) -> None:
 
 
 def test_grade_saves_unless_no_save(isolated_home: Path, tmp_path: Path) -> None:
-    assert interviewer("grade", "3", "--answer", ANSWER, "--no-save", home=isolated_home).returncode == 0
+    assert (
+        interviewer("grade", "3", "--answer", ANSWER, "--no-save", home=isolated_home).returncode
+        == 0
+    )
     assert not (isolated_home / "data" / "transcripts.sqlite3").exists()
     assert interviewer("grade", "3", "--answer", ANSWER, home=isolated_home).returncode == 0
     batch = tmp_path / "in.jsonl"
     batch.write_text(
-        json.dumps({"id": "a", "question_id": 3, "answer": ANSWER}, ensure_ascii=False) + "\n{bad\n",
+        json.dumps({"id": "a", "question_id": 3, "answer": ANSWER}, ensure_ascii=False)
+        + "\n{bad\n",
         encoding="utf-8",
     )
-    r = interviewer("grade", "--batch", str(batch), "--out", str(tmp_path / "out.jsonl"), home=isolated_home)
+    r = interviewer(
+        "grade", "--batch", str(batch), "--out", str(tmp_path / "out.jsonl"), home=isolated_home
+    )
     assert r.returncode == 1
     with store(isolated_home) as db:
         sessions = {s["mode"]: s for s in db.list_sessions()}

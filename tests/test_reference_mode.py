@@ -29,8 +29,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("question", "reference", "good", "weak"), CASES, ids=["stack", "hash", "zh-list"])
-def test_good_paraphrase_beats_weak_answer(question: str, reference: str, good: str, weak: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "reference", "good", "weak"), CASES, ids=["stack", "hash", "zh-list"]
+)
+def test_good_paraphrase_beats_weak_answer(
+    question: str, reference: str, good: str, weak: str
+) -> None:
     derived = derive_question(question, reference)
     good_score = GRADER.grade(derived, good).score
     weak_score = GRADER.grade(derived, weak).score

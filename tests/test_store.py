@@ -60,7 +60,9 @@ def test_every_grade_is_kept_and_deleting_cascades(tmp_path: Path) -> None:
     store.submit_answer(turn.id, "训练时随机丢弃神经元")
     question = load_bank(["builtin"]).find("dropout")
     for _ in range(2):
-        store.add_grade(turn.id, OfflineGrader().grade(question, "训练时随机丢弃神经元"), TurnStatus.GRADED)
+        store.add_grade(
+            turn.id, OfflineGrader().grade(question, "训练时随机丢弃神经元"), TurnStatus.GRADED
+        )
     assert len(store.turn(turn.id).grades) == 2
     store.delete_session(session.id)
     assert store.conn.execute("SELECT COUNT(*) FROM grades").fetchone()[0] == 0
@@ -86,7 +88,13 @@ def test_two_writers_at_once(tmp_path: Path) -> None:
     path = tmp_path / "t.sqlite3"
     Store(path).close()
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     for proc in procs:
@@ -136,7 +144,13 @@ def test_answer_survives_sigkill_between_submit_and_grade(tmp_path: Path) -> Non
     from interviewer.engine.offline import OfflineGrader
 
     path = tmp_path / "t.sqlite3"
-    proc = subprocess.Popen([sys.executable, "-c", KILLED, str(path)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED, str(path)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     session_id = proc.stdout.readline().strip()
     assert proc.stdout.readline().strip() == "grading"

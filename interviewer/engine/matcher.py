@@ -1,5 +1,6 @@
 """Signals compiled once per rubric and matched against an answer (docs/rubric-format.md §1)."""
 
+import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -137,21 +138,24 @@ def _trim(text: str, start: int, end: int) -> Span:
 
 
 def match_signal(
-    signal: CompiledSignal, ans: Normalized, scope: Scope | None = None
+    signal: CompiledSignal, ans: Normalized, listed: bool = False
 ) -> list[Evidence] | None:
     """Evidence for the first scope unit where the signal holds, or None.
 
-    `scope` overrides the signal's own (a list of terms has no sentences to look within)."""
-    scope = scope or signal.scope
+    `listed`: the answer is a list of terms. It has no sentences to look within and no words
+    joining the terms, so a point counts as named when at least half of a signal's groups
+    appear anywhere in it (the grader then caps the credit of a point only named)."""
+    scope = Scope.ANSWER if listed else signal.scope
+    need = min(signal.need, math.ceil(len(signal.groups) / 2)) if listed else signal.need
     for start, end in ans.units(scope):
         spans = []
         for missing, group in enumerate(signal.groups, start=1):
             found = _first(group, ans, start, end)
             if found is not None:
                 spans.append(found)
-            elif missing - len(spans) > len(signal.groups) - signal.need:
+            elif missing - len(spans) > len(signal.groups) - need:
                 break  # too many groups missing in this unit
-        if len(spans) < signal.need or _first(signal.none, ans, start, end) is not None:
+        if len(spans) < need or _first(signal.none, ans, start, end) is not None:
             continue
         return _evidence(ans, scope, (start, end), spans)
     return None

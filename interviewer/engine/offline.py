@@ -25,7 +25,7 @@ from interviewer.engine.matcher import (
 )
 from interviewer.engine.scoring import deep_coverage, probe_score, score
 from interviewer.engine.text import STOPWORDS, Normalized
-from interviewer.vocab import Depth, GradeStatus, Scope, Strength, Verdict
+from interviewer.vocab import Depth, GradeStatus, Strength, Verdict
 
 OFFLINE_MODEL = "offline/keywords"
 Clock = Callable[[], datetime]
@@ -106,12 +106,12 @@ def named_only(verdict: Verdict, depth: Depth) -> Verdict:
 
 
 def judge(
-    signals: tuple[CompiledSignal, ...], ans: Normalized, scope: Scope | None = None
+    signals: tuple[CompiledSignal, ...], ans: Normalized, listed: bool = False
 ) -> tuple[Verdict, list]:
     """Covered by any full signal, else partial by a partial one, else missed; with evidence."""
     best: tuple[Verdict, list] = (Verdict.MISSED, [])
     for signal in signals:
-        evidence = match_signal(signal, ans, scope)
+        evidence = match_signal(signal, ans, listed)
         if evidence:
             if signal.strength == Strength.FULL:
                 return Verdict.COVERED, evidence
@@ -192,8 +192,7 @@ class OfflineGrader:
         listed = "keyword_list" in screening.flags
         points = []
         for kp in question.key_points:
-            # in a list of terms a point is named if its terms are anywhere in the list
-            verdict, evidence = judge(rubric.points[kp.id], norm, Scope.ANSWER if listed else None)
+            verdict, evidence = judge(rubric.points[kp.id], norm, listed)
             flags = []
             if listed and verdict != Verdict.MISSED:
                 verdict, flags = named_only(verdict, kp.depth), ["named_only"]

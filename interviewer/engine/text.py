@@ -139,6 +139,10 @@ _CONTINUES = re.compile(
 )
 
 
+# Within a sentence only a subject pronoun carries the subject over ("that's why ..." need not).
+_CLAUSE_CONTINUES = re.compile(r"\s*(it|its|they|它|它们|其)\b|\s*[它其]")
+
+
 def _split(text: str, pattern: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
     spans, pos = [], start
     for m in pattern.finditer(text, start, end):
@@ -153,14 +157,22 @@ def _units(text: str, scope: Scope) -> list[tuple[int, int]]:
         return [(0, len(text))] if text.strip() else []
     sentences = _split(text, _SENTENCE_END, 0, len(text))
     if scope == Scope.SENTENCE:
-        merged: list[tuple[int, int]] = []
-        for a, b in sentences:
-            if merged and _CONTINUES.match(text, a):
-                merged[-1] = (merged[-1][0], b)
-            else:
-                merged.append((a, b))
-        return merged
-    return [c for a, b in sentences for c in _split(text, _CLAUSE_BREAK, a, b)]
+        return _join_continuations(text, sentences)
+    clauses = [c for a, b in sentences for c in _split(text, _CLAUSE_BREAK, a, b)]
+    return _join_continuations(text, clauses, _CLAUSE_CONTINUES)
+
+
+def _join_continuations(
+    text: str, spans: list[tuple[int, int]], opener: re.Pattern[str] = _CONTINUES
+) -> list[tuple[int, int]]:
+    """A unit opening with a pronoun continues the one before: "L1 ..., it makes ... sparse"."""
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and opener.match(text, a):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def collapse(text: str) -> str:
