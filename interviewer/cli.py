@@ -126,6 +126,18 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("id", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    p = command(
+        "stub-server",
+        "stub_server:run",
+        "run the OpenAI-compatible stub model server (demos, tests)",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    p.add_argument("--script", metavar="FILE", help="JSON list of scripted replies")
+    p.add_argument(
+        "--latency", type=float, default=0.0, metavar="SECONDS", help="added per response"
+    )
+
     p = command("bank", "bank:run", "work with question banks")
     bank_sub = p.add_subparsers(dest="bank_command", metavar="ACTION", required=True)
     check = bank_sub.add_parser(

@@ -1,6 +1,7 @@
 """The built wheel carries the rubrics and prompts and works from outside the repo."""
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -25,6 +26,16 @@ def run(
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # build from a clean copy: a stale build/ directory would hide a package missing from
+    # pyproject's explicit package list
+    src = out / "src"
+    shutil.copytree(
+        REPO,
+        src,
+        ignore=shutil.ignore_patterns(
+            ".venv", "build", "dist", "*.egg-info", ".git", "__pycache__", ".*_cache"
+        ),
+    )
     run(
         [
             sys.executable,
@@ -36,7 +47,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "-q",
             "-w",
             str(out),
-            str(REPO),
+            str(src),
         ],
         cwd=out,
     )
@@ -95,3 +106,16 @@ def test_installed_wheel_runs_outside_the_repo(wheel: Path, tmp_path: Path) -> N
         [str(venv / "bin" / "interviewer"), "bank", "check", "--strict"], cwd=outside, env=env
     )
     assert check.stdout.strip().splitlines()[-1].startswith("ok:")
+    # a whole (one-question) interview from the installed package, the answer piped in
+    interview = subprocess.run(
+        [str(venv / "bin" / "interviewer"), "interview", "--questions", "3", "--depth", "0"],
+        input="Dropout zeroes random units in training; at inference all units are used.\n.\n\n",
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert interview.returncode == 0, interview.stderr
+    assert "Overall:" in interview.stdout
