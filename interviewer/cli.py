@@ -27,6 +27,12 @@ def _common() -> argparse.ArgumentParser:
         help="question bank directory (repeatable; 'builtin' is the bundled bank)",
     )
     common.add_argument("--config", metavar="FILE", default=sup, help="settings file (TOML)")
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=sup,
+        help="log model requests and timings (keys redacted)",
+    )
     return common
 
 
@@ -126,6 +132,19 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("id", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    p = command("models", "models:run", "list model profiles, or check one")
+    _json(p)
+    models_sub = p.add_subparsers(dest="models_command", metavar="ACTION")
+    check = models_sub.add_parser(
+        "check",
+        help="send one tiny request: reachability, latency, structured-output modes",
+        parents=[common],
+    )
+    check.add_argument("model", metavar="NAME|MODEL", help="a profile name or provider/model")
+    check.add_argument("--api-base", metavar="URL", help="OpenAI-compatible endpoint")
+    check.add_argument("--api-key-env", metavar="NAME", help="env var holding the API key")
+    _json(check)
+
     p = command(
         "stub-server",
         "stub_server:run",
@@ -176,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from interviewer.vocab import ExitCode
 
     try:
+        if getattr(args, "debug", False):
+            from interviewer.llm.debuglog import enable
+
+            print(f"interviewer: debug log: {enable()}", file=sys.stderr)
         module = importlib.import_module(f"interviewer.commands.{module_name}")
         return int(getattr(module, func_name)(args))
     except InterviewerError as exc:

@@ -1,27 +1,31 @@
 """Which grader a command uses: `--grader offline | PROFILE | provider/model`."""
 
 from interviewer.engine.offline import OfflineGrader
-from interviewer.errors import ConfigError, UsageError
+from interviewer.errors import ConfigError
 from interviewer.settings import Settings
 
 OFFLINE = "offline"
 
 
-def resolve_grader(name: str | None, settings: Settings) -> OfflineGrader:
+def resolve_grader(
+    name: str | None,
+    settings: Settings,
+    api_base: str | None = None,
+    api_key_env: str | None = None,
+) -> OfflineGrader:
     """The grader named on the command line or in the settings.
 
-    Only the offline grader exists so far; a profile or provider/model is recognised and
-    refused with a clear message until the model clients land.
-    """
+    A profile or provider/model is resolved (so a typo or a missing key is reported now), and
+    then refused with a clear message until model grading lands."""
     name = (name or settings.grader).strip()
-    if name == OFFLINE:
+    if name == OFFLINE and not api_base:
         return OfflineGrader()
-    if name in settings.models or "/" in name:
-        raise ConfigError(
-            f"--grader {name}: model graders are not available in this version yet; "
-            "use --grader offline"
-        )
-    profiles = ", ".join(sorted(settings.models)) or "none configured"
-    raise UsageError(
-        f"--grader {name}: not 'offline', a profile ({profiles}) or a provider/model name"
+    from interviewer.llm.secrets import read_key
+    from interviewer.llm.spec import resolve_model
+
+    spec = resolve_model(name, settings, api_base, api_key_env)
+    read_key(spec.api_key_env, spec.key_required, spec.model)
+    raise ConfigError(
+        f"--grader {spec.label}: model graders are not available in this version yet; "
+        "use --grader offline (`interviewer models check` tests the connection)"
     )

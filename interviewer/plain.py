@@ -108,6 +108,10 @@ class PlainInterview:
     # the loop ---------------------------------------------------------------------------
 
     def run(self) -> int:
+        with asyncio.Runner() as self.runner:
+            return self._run()
+
+    def _run(self) -> int:
         s = self.iv.session
         self.say(
             self.t["intro"].format(
@@ -212,7 +216,8 @@ class PlainInterview:
         async def collect() -> list[Event]:
             return [e async for e in events]
 
-        self.show(asyncio.run(collect()))
+        # one event loop for the whole session: a model client's connections belong to it
+        self.show(self.runner.run(collect()))
 
     def show(self, events: list[Event]) -> None:
         lang = self.iv.lang

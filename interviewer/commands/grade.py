@@ -107,7 +107,7 @@ def _batch(args: argparse.Namespace, settings: Settings, grader: OfflineGrader) 
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    grader = resolve_grader(args.grader, settings)
+    grader = resolve_grader(args.grader, settings, args.api_base, args.api_key_env)
     if args.batch is not None:
         if args.ref or args.answer is not None or args.answer_file is not None:
             raise UsageError("--batch grades a file: do not also give a question or an answer")

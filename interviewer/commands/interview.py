@@ -15,7 +15,7 @@ from interviewer.store.repo import Store
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     bank = bank_from(settings)
-    grader = resolve_grader(args.grader, settings)
+    grader = resolve_grader(args.grader, settings, args.api_base, args.api_key_env)
     depth = settings.follow_up_depth if args.depth is None else args.depth
     if not 0 <= depth <= 3:
         raise UsageError("--depth: give 0 to 3 follow-ups per question")
