@@ -54,7 +54,16 @@ def test_answer_from_file_and_stdin(
         (("grade", "99", "--answer", "x"), 2, "no question number 99"),
         (("grade", "3", "--answer", "x" * 20_001), 2, "20,001 characters"),
         (
-            ("grade", "3", "--answer", "x", "--grader", "openai/local", "--api-base", "http://127.0.0.1:9/v1"),
+            (
+                "grade",
+                "3",
+                "--answer",
+                "x",
+                "--grader",
+                "openai/local",
+                "--api-base",
+                "http://127.0.0.1:9/v1",
+            ),
             3,
             "model graders are not available",
         ),

@@ -293,3 +293,17 @@ def test_litellm_errors_map_the_same_way(
     with pytest.raises(e.AuthFailed) as info:
         run(c.complete(ASK))
     assert "sk-litellm-canary-42" not in str(info.value) and "$STUB_KEY" in str(info.value)
+
+
+def test_truncated_answer_is_reported_as_such(stub: StubServer) -> None:
+    stub.script(
+        Reply('{"key_points": [{"id": "a", "ver', finish_reason="length"),
+        Reply("cut", finish_reason="length"),
+    )
+    c, sleeps = client(stub)
+    with pytest.raises(e.Truncated, match="cut off at the token limit") as info:
+        run(c.complete(ASK))
+    assert info.value.partial.startswith('{"key_points"') and sleeps.delays == []
+    with pytest.raises(e.Truncated) as info:
+        run(collect(c))
+    assert info.value.partial == "cut"

@@ -135,6 +135,11 @@ class ModelClient(ABC):
                 error,
             )
             raise error from None
+        if response.finish_reason == "length":
+            raise e.Truncated(
+                f"{self.spec.label}: the answer was cut off at the token limit; raise max_tokens",
+                response.text,
+            )
         if not response.text.strip():
             raise e.BadResponse(
                 f"{self.spec.label}: the model returned an empty answer "
@@ -162,6 +167,12 @@ class ModelClient(ABC):
             async for item in self._stream(request):
                 if isinstance(item, Delta):
                     parts.append(item.text)
+                elif item.response.finish_reason == "length":
+                    raise e.Truncated(
+                        f"{self.spec.label}: the answer was cut off at the token limit; "
+                        "raise max_tokens",
+                        "".join(parts),
+                    )
                 elif not "".join(parts).strip():
                     raise e.BadResponse(f"{self.spec.label}: the model streamed an empty answer")
                 yield item

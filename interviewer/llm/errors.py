@@ -53,3 +53,11 @@ class StreamBroken(ModelError):
     def __init__(self, message: str, partial: str = "") -> None:
         super().__init__(message)
         self.partial = partial
+
+
+class Truncated(BadResponse):
+    """The model stopped at its token limit: the answer is cut off (`partial` has it)."""
+
+    def __init__(self, message: str, partial: str = "") -> None:
+        super().__init__(message)
+        self.partial = partial
