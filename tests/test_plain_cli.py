@@ -93,11 +93,14 @@ def test_eof_saves_and_pauses_then_resume_restores_the_draft(isolated_home: Path
         assert turn.answer == f"half an answer\n{ANSWER}" and turn.status == TurnStatus.GRADED
 
 
-def test_sigkill_mid_answer_then_resume(isolated_home: Path) -> None:
+def start_with_draft(
+    home: Path, first_line: str, questions: str
+) -> tuple[subprocess.Popen[str], Path]:
+    """Start a plain interview, type one line, and wait until it is autosaved as a draft."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEWER_")}
-    env |= {"INTERVIEWER_HOME": str(isolated_home), "LANG": "en_US.UTF-8"}
+    env |= {"INTERVIEWER_HOME": str(home), "LANG": "en_US.UTF-8"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "interviewer", "interview", "--plain", "--questions", "3,1"],
+        [sys.executable, "-m", "interviewer", "interview", "--plain", "--questions", questions],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -106,19 +109,23 @@ def test_sigkill_mid_answer_then_resume(isolated_home: Path) -> None:
         env=env,
     )
     assert proc.stdin is not None
-    proc.stdin.write("first line typed before the crash\n")
+    proc.stdin.write(first_line + "\n")
     proc.stdin.flush()
-    db_path = isolated_home / "data" / "transcripts.sqlite3"
+    db_path = home / "data" / "transcripts.sqlite3"
     deadline = time.monotonic() + 60
-    draft = None
-    while time.monotonic() < deadline and draft is None:
+    while time.monotonic() < deadline:
         time.sleep(0.1)
         if db_path.exists():
             with Store(db_path) as db:
                 sessions = db.list_sessions()
                 turns = db.turns(sessions[0]["id"]) if sessions else []
-                draft = db.draft(turns[0].id) if turns else None
-    assert draft == "first line typed before the crash"
+                if turns and db.draft(turns[0].id) == first_line:
+                    return proc, db_path
+    raise AssertionError("the first line was never autosaved")
+
+
+def test_sigkill_mid_answer_then_resume(isolated_home: Path) -> None:
+    proc, db_path = start_with_draft(isolated_home, "first line typed before the crash", "3,1")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     with Store(db_path) as db:
@@ -162,30 +169,7 @@ def test_sessions_list_show_delete(isolated_home: Path) -> None:
 
 
 def test_ctrl_c_saves_the_draft_and_exits_130(isolated_home: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEWER_")}
-    env |= {"INTERVIEWER_HOME": str(isolated_home), "LANG": "en_US.UTF-8"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "interviewer", "interview", "--plain", "--questions", "3"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-        env=env,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write("typed before Ctrl-C\n")
-    proc.stdin.flush()
-    db_path = isolated_home / "data" / "transcripts.sqlite3"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        time.sleep(0.1)
-        if db_path.exists():
-            with Store(db_path) as db:
-                sessions = db.list_sessions()
-                turns = db.turns(sessions[0]["id"]) if sessions else []
-                if turns and db.draft(turns[0].id):
-                    break
+    proc, db_path = start_with_draft(isolated_home, "typed before Ctrl-C", "3")
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=30) == 130
     with Store(db_path) as db:

@@ -9,6 +9,7 @@ from typing import Literal
 
 from interviewer.domain.grade import KeyPointResult, MisconceptionResult
 from interviewer.domain.rubric import Probe, Rubric
+from interviewer.domain.text import Localized
 from interviewer.vocab import Depth, Verdict
 
 Lang = Literal["zh", "en"]
@@ -88,6 +89,22 @@ def _quote(result: KeyPointResult | MisconceptionResult) -> str:
     return f" — “{result.evidence[0].quote}”" if result.evidence else ""
 
 
+def _credited_lines(
+    points: list[KeyPointResult], texts: dict[str, Localized], lang: Lang
+) -> list[str]:
+    """Covered, then partly covered points, each with the quote that earned it."""
+    lines: list[str] = []
+    for verdict, key, mark in (
+        (Verdict.COVERED, "covered", "✓"),
+        (Verdict.PARTIAL, "partial", "◐"),
+    ):
+        hits = [r for r in points if r.verdict == verdict]
+        if hits:
+            lines += ["", t(key, lang)]
+            lines += [f"  {mark} {texts[r.id].get(lang)}{_quote(r)}" for r in hits]
+    return lines
+
+
 def blocked_feedback(reason: str, lang: Lang) -> str:
     return "\n".join([t("header", lang, score=0), t(reason, lang)])
 
@@ -110,14 +127,7 @@ def feedback(
         if flag in flags:
             lines.append(t(flag, lang))
     by_id = {kp.id: kp for kp in rubric.key_points}
-    for verdict, key, mark in (
-        (Verdict.COVERED, "covered", "✓"),
-        (Verdict.PARTIAL, "partial", "◐"),
-    ):
-        hits = [r for r in points if r.verdict == verdict]
-        if hits:
-            lines += ["", t(key, lang)]
-            lines += [f"  {mark} {by_id[r.id].text.get(lang)}{_quote(r)}" for r in hits]
+    lines += _credited_lines(points, {k: v.text for k, v in by_id.items()}, lang)
     missed = [by_id[r.id] for r in points if r.verdict == Verdict.MISSED]
     lines.append("")
     if not missed:
@@ -165,21 +175,8 @@ def follow_up_feedback(
     lines = [t("follow_up_header", lang, score=score), t("honest", lang)]
     if "injection" in flags:
         lines.append(t("injection", lang))
-    expected = dict(
-        zip(
-            (f"e{i}" for i in range(1, len(probe.expected_points) + 1)),
-            probe.expected_points,
-            strict=True,
-        )
-    )
-    for verdict, key, mark in (
-        (Verdict.COVERED, "covered", "✓"),
-        (Verdict.PARTIAL, "partial", "◐"),
-    ):
-        hits = [r for r in points if r.verdict == verdict]
-        if hits:
-            lines += ["", t(key, lang)]
-            lines += [f"  {mark} {expected[r.id].text.get(lang)}{_quote(r)}" for r in hits]
+    expected = {f"e{i}": p.text for i, p in enumerate(probe.expected_points, start=1)}
+    lines += _credited_lines(points, expected, lang)
     missed = sum(r.verdict == Verdict.MISSED for r in points)
     lines += [
         "",
