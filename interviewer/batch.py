@@ -20,12 +20,13 @@ from interviewer.bank.loader import Bank
 from interviewer.domain.grade import Grade
 from interviewer.domain.rubric import Question
 from interviewer.engine.lang import detect_language
-from interviewer.engine.offline import OfflineGrader
 from interviewer.engine.reference import derive_question
 from interviewer.errors import InterviewerError, UsageError
+from interviewer.llm.errors import ModelError
 from interviewer.store.recorder import GradeRecorder
 from interviewer.vocab import BatchLineStatus
 
+GradeFn = Callable[[Question, str], Grade]
 Ident = Annotated[
     str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
 ]
@@ -118,7 +119,7 @@ def run_batch(
     source_name: str,
     out: Path,
     bank: Bank,
-    grader: OfflineGrader,
+    grade_fn: GradeFn,
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr),
@@ -152,7 +153,7 @@ def run_batch(
         for number, raw in enumerate(lines, start=1):
             if number <= done:
                 continue
-            record = _grade_line(raw, number, source_name, bank, grader, derived, warn, recorder)
+            record = _grade_line(raw, number, source_name, bank, grade_fn, derived, warn, recorder)
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
             fh.flush()
             if record["status"] == BatchLineStatus.GRADED.value:
@@ -169,7 +170,7 @@ def _grade_line(
     number: int,
     source_name: str,
     bank: Bank,
-    grader: OfflineGrader,
+    grade_fn: GradeFn,
     derived: dict[tuple[str, str], Question],
     warn: Callable[[str], None],
     recorder: GradeRecorder | None = None,
@@ -211,7 +212,18 @@ def _grade_line(
         prompt = question.question.get(detect_language(line.answer))
         turn_id = recorder.before(question.id, prompt, line.answer)
     try:
-        grade = grader.grade(question, line.answer)
+        grade = grade_fn(question, line.answer)
+    except ModelError as exc:  # the line was fine; the model failed: ungraded, not an input error
+        if recorder and turn_id:
+            recorder.failed(turn_id)
+        warn(f"{source_name}:{number}: {exc}")
+        return {
+            "id": line.id,
+            "question_id": question.id,
+            "score": None,
+            "status": BatchLineStatus.UNGRADED.value,
+            "error": str(exc),
+        }
     except InterviewerError as exc:
         if recorder and turn_id:
             recorder.failed(turn_id)

@@ -98,6 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-save", action="store_true", help="do not save the grade to the transcript store"
     )
+    p.add_argument(
+        "--samples",
+        type=int,
+        default=1,
+        metavar="K",
+        help="model graders: K requests, per-point majority",
+    )
+    p.add_argument(
+        "--show-prompt", action="store_true", help="print the grading prompt; call no model"
+    )
     _grader_options(p)
     _json(p)
 

@@ -70,6 +70,13 @@ class Grade(Frozen):
     grader: GraderInfo
     created_at: datetime
     duration_ms: Annotated[int, Field(ge=0)] | None = None
+    # model graders: usage, agreement of --samples, and the raw reply when it could not be parsed
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    cost_usd: float | None = None
+    requests: int | None = None
+    agreement: Annotated[float, Field(ge=0, le=1)] | None = None
+    raw_output: str | None = None
 
     @model_validator(mode="after")
     def _ungraded_has_no_score(self) -> "Grade":

@@ -50,6 +50,14 @@ _INJECTION = re.compile(
             r"(系统|system)\s*(提示|指令|prompt)\s*[:：]",
             r"你(现在)?(是|扮演).{0,10}(评分|评委|阅卷|助手|模型|ai)",
             r"(评分|阅卷)(员|者|老师|系统|模型|的?ai)",
+            # talk about the grading itself: verdicts, "every key point is covered", fences
+            r"\b(every|all)\s+(the\s+)?(key\s+|rubric\s+)?points?\s+(are|is|were|have been)\s+"
+            r"(covered|met|satisfied|present)",
+            r"\bverdicts?\b|\bkey_points\b|\bmark\s+(everything|all|every\w*)\s+(as\s+)?covered",
+            r"^\s*(thought process|reasoning|analysis|assistant response)\s*:",
+            r"\b(new|updated|additional)\s+instructions?\s*:",
+            r"<<<|>>>|answer-[0-9a-f]{6,}",
+            r"(所有|全部)(的)?(要点|得分点|关键点).{0,6}(都)?(已)?(覆盖|满足|答到)",
         ]
     ),
     re.IGNORECASE | re.MULTILINE,

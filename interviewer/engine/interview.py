@@ -6,6 +6,8 @@ separate outcomes; a spent budget is not a pass. Every step is persisted before 
 slow happens: the answer is committed before grading starts.
 """
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable, Collection
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -21,6 +23,7 @@ from interviewer.engine.events import (
     Graded,
     GradingFailed,
     GradingStarted,
+    PartialGrade,
     QuestionAsked,
     QuestionDone,
     SessionFinished,
@@ -49,7 +52,9 @@ class Grader(Protocol):
         asked: Collection[str] = (),
     ) -> Grade: ...
 
-    async def agrade_follow_up(self, question: Question, probe: Probe, answer: str) -> Grade: ...
+    async def agrade_follow_up(
+        self, question: Question, probe: Probe, answer: str, **context: str
+    ) -> Grade: ...
 
 
 def _utcnow() -> datetime:
@@ -227,20 +232,24 @@ class Interview:
         )
         self.store.submit_answer(turn.id, text, submitted_at=now, overtime=overtime)
         self._refresh()
-        async for event in self._grade(self.store.turn(turn.id)):
-            yield event
+        # aclosing: if the front end stops listening (cancel), grading is stopped at once
+        async with contextlib.aclosing(self._grade(self.store.turn(turn.id))) as events:
+            async for event in events:
+                yield event
 
     async def grade_pending(self) -> AsyncIterator[Event]:
-        """Grade an answer that was saved but not graded (a crash, a failed model)."""
+        """Grade an answer saved but not graded (a crash, a failed or unparseable model
+        reply, a cancelled grade)."""
         turn = self.open_turn()
         if turn is None or turn.status != TurnStatus.SUBMITTED:
             main = self.main_turn()
             last = (self.follow_ups(main) or [main])[-1] if main else None
-            if last is None or last.status != TurnStatus.FAILED:
+            if last is None or last.status not in (TurnStatus.FAILED, TurnStatus.UNGRADED):
                 return
             turn = last
-        async for event in self._grade(turn):
-            yield event
+        async with contextlib.aclosing(self._grade(turn)) as events:
+            async for event in events:
+                yield event
 
     async def regrade_offline(self) -> AsyncIterator[Event]:
         """After a failed model grade: accept the offline grade instead (it is labelled)."""
@@ -254,18 +263,42 @@ class Interview:
     async def _grade(self, turn: Turn) -> AsyncIterator[Event]:
         q = self.bank.find(turn.question_id)
         yield GradingStarted(turn.id, self.grader.name)
+        last_partial: Grade | None = None
         try:
             if turn.kind == "main":
-                asked: list[str] = []
-                grade = await self.grader.agrade(q, turn.answer, hinted=turn.hints, asked=asked)
+                main = turn
+                asked = [t.probe_id for t in self.follow_ups(turn) if t.probe_id]
+                stream = getattr(self.grader, "agrade_stream", None)
+                grade = None
+                if stream is not None:  # verdicts arrive as they stream in
+                    grades = stream(q, turn.answer, hinted=turn.hints, asked=asked)
+                    async with contextlib.aclosing(grades):
+                        async for grade in grades:
+                            if grade.status == GradeStatus.PARTIAL:
+                                last_partial = grade
+                                yield PartialGrade(turn.id, grade)
+                else:
+                    grade = await self.grader.agrade(q, turn.answer, hinted=turn.hints, asked=asked)
             else:
+                main = next(t for t in self.turns if t.id == turn.parent_id)
                 probe = next(p for p in q.probes if p.id == turn.probe_id)
-                grade = await self.grader.agrade_follow_up(q, probe, turn.answer)
+                grade = await self.grader.agrade_follow_up(
+                    q, probe, turn.answer, asked_text=turn.prompt, main_answer=main.answer
+                )
         except InterviewerError as exc:
             self.store.update_turn(turn.id, status=TurnStatus.FAILED)
             self._refresh()
             yield GradingFailed(turn.id, str(exc))
             return
+        except (asyncio.CancelledError, GeneratorExit):
+            # cancelled: keep what arrived, marked partial; the answer stays gradable
+            if last_partial is not None:
+                self.store.add_grade(turn.id, last_partial, TurnStatus.UNGRADED)
+            else:
+                self.store.update_turn(turn.id, status=TurnStatus.UNGRADED)
+            self._refresh()
+            raise
+        assert grade is not None
         status = TurnStatus.UNGRADED if grade.status == GradeStatus.UNGRADED else TurnStatus.GRADED
         self.store.add_grade(turn.id, grade, status)
         self._refresh()

@@ -274,5 +274,7 @@ class OfflineGrader:
     ) -> Grade:
         return self.grade(question, answer, hinted=hinted, asked=asked)
 
-    async def agrade_follow_up(self, question: Question, probe: Probe, answer: str) -> Grade:
+    async def agrade_follow_up(
+        self, question: Question, probe: Probe, answer: str, **_context: object
+    ) -> Grade:
         return self.grade_follow_up(question, probe, answer)

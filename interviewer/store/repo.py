@@ -276,9 +276,9 @@ class Store:
                     grade.grader.prompt_hash,
                     grade.grader.rubric_hash,
                     grade.duration_ms,
-                    usage.get("tokens_in"),
-                    usage.get("tokens_out"),
-                    usage.get("cost_usd"),
+                    usage.get("tokens_in", grade.tokens_in),
+                    usage.get("tokens_out", grade.tokens_out),
+                    usage.get("cost_usd", grade.cost_usd),
                     grade.model_dump_json(),
                 ),
             )

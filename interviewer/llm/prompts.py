@@ -1,0 +1,155 @@
+"""Rendering the grading prompts from the templates in `prompts/`.
+
+Static instructions and the rubric come first (prompt-cache friendly), the answer last, fenced
+by a random per-request token. The rubric is rendered in one language only: the answer's.
+"""
+
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from interviewer.domain.rubric import Probe, Question
+
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+LANG_NAME = {"zh": "Chinese (简体中文)", "en": "English"}
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    version: str
+    body: str
+
+    def render(self, **values: str) -> str:
+        def fill(match: re.Match[str]) -> str:
+            key = match.group(1)
+            if key not in values:
+                raise KeyError(f"template {self.name}: no value for {{{{{key}}}}}")
+            return values[key]
+
+        return _PLACEHOLDER.sub(fill, self.body)
+
+
+@cache
+def template(name: str) -> Template:
+    text = (resources.files("interviewer.prompts") / f"{name}.md").read_text(encoding="utf-8")
+    match = _FRONT.match(text)
+    if not match:
+        raise ValueError(f"prompts/{name}.md: missing the front matter with a version")
+    meta = dict(line.split(":", 1) for line in match.group(1).splitlines() if ":" in line)
+    return Template(name, meta["version"].strip(), text[match.end() :])
+
+
+def fence_token() -> str:
+    return f"ANSWER-{secrets.token_hex(6)}"
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"- {item}" for item in items) or "- (none)"
+
+
+def rubric_parts(q: Question, lang: str) -> dict[str, str]:
+    return {
+        "question": q.question.get(lang),  # type: ignore[arg-type]
+        "reference": q.reference_answer.get(lang) if q.reference_answer else "(none)",  # type: ignore[arg-type]
+        "key_points": _bullets(
+            [
+                f"{kp.id} [{kp.depth.value}, weight {kp.weight:g}]: {kp.text.get(lang)}"
+                for kp in q.key_points
+            ]  # type: ignore[arg-type]
+        ),
+        "misconceptions": _bullets(
+            [
+                f"{m.id}: {m.text.get(lang)} (correction: {m.correction.get(lang)})"
+                for m in q.misconceptions
+            ]  # type: ignore[arg-type]
+        ),
+        "probes": _bullets(
+            [
+                f"{p.id} [{p.kind.value}, about {', '.join(p.targets)}]: {p.question.get(lang)}"
+                for p in q.probes
+            ]  # type: ignore[arg-type]
+        ),
+        "levels": _bullets(
+            [f"{lv.min:g}-{lv.max:g}: {lv.description.get(lang)}" for lv in q.levels]  # type: ignore[arg-type]
+        ),
+    }
+
+
+def format_block(schema: dict | None) -> str:
+    """In prompt mode the schema travels in the prompt; otherwise the server enforces it."""
+    if schema is None:
+        return ""
+    return (
+        "\n# Output format\nReply with one JSON object matching this JSON schema:\n"
+        + json.dumps(schema, ensure_ascii=False)
+        + "\n"
+    )
+
+
+@dataclass(frozen=True)
+class RenderedPrompt:
+    messages: list[dict[str, str]]
+    version: str  # "grade-system/1+grade/1"
+    hash: str  # of the rendered text, fence included
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in self.messages)
+
+
+def _rendered(system: Template, user: Template, lang: str, **values: str) -> RenderedPrompt:
+    messages = [
+        {"role": "system", "content": system.render(feedback_language=LANG_NAME[lang])},
+        {"role": "user", "content": user.render(**values)},
+    ]
+    digest = hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode()).hexdigest()[:16]
+    return RenderedPrompt(messages, f"{system.version}+{user.version}", digest)
+
+
+def grade_prompt(
+    q: Question, answer: str, lang: str, schema: dict | None = None, fence: str | None = None
+) -> RenderedPrompt:
+    return _rendered(
+        template("system"),
+        template("grade"),
+        lang,
+        **rubric_parts(q, lang),
+        format=format_block(schema),
+        fence=fence or fence_token(),
+        answer=answer,
+    )
+
+
+def follow_up_prompt(
+    q: Question,
+    probe: Probe,
+    asked: str,
+    main_answer: str,
+    answer: str,
+    lang: str,
+    schema: dict | None = None,
+    fence: str | None = None,
+) -> RenderedPrompt:
+    parts = rubric_parts(q, lang)
+    expected = _bullets(
+        [f"e{i}: {e.text.get(lang)}" for i, e in enumerate(probe.expected_points, start=1)]
+    )  # type: ignore[arg-type]
+    return _rendered(
+        template("system"),
+        template("follow_up"),
+        lang,
+        question=parts["question"],
+        main_answer=main_answer,
+        follow_up=asked,
+        expected_points=expected,
+        misconceptions=parts["misconceptions"],
+        format=format_block(schema),
+        fence=fence or fence_token(),
+        answer=answer,
+    )
