@@ -71,23 +71,35 @@ def test_models_check_unreachable_exits_3(cli: Cli, stub: StubServer) -> None:
     assert r.code == 3 and "not reachable" in r.out and "cannot connect" in r.out
 
 
-def test_model_grader_is_resolved_then_refused_with_exit_3(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
+def test_model_grader_errors_exit_3_and_keep_the_answer(
+    cli: Cli, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    r = cli("grade", "3", "--answer", "x", "--grader", "openai/gpt-4o")
+    r = cli("grade", "3", "--answer", "Dropout drops units.", "--grader", "openai/gpt-4o")
     assert r.code == 3 and "OPENAI_API_KEY is not set" in r.err
-    r = cli(
-        "grade",
-        "3",
-        "--answer",
-        "x",
-        "--grader",
-        "openai/local",
-        "--api-base",
-        "http://127.0.0.1:9/v1",
+    local = ("--grader", "openai/local", "--api-base", "http://127.0.0.1:9/v1")
+    r = cli("grade", "3", "--answer", "Dropout drops units.", *local)
+    assert r.code == 3 and "cannot connect" in r.err and len(r.err.strip().splitlines()) == 1
+    (session,) = json.loads(cli("sessions", "--json").out)  # the answer was saved before the call
+    shown = json.loads(cli("sessions", "show", session["id"], "--json").out)
+    assert shown["turns"][0]["answer"] == "Dropout drops units."
+    assert shown["turns"][0]["status"] == "failed"
+
+
+def test_grade_with_a_model_through_the_stub(cli: Cli, stub: StubServer) -> None:
+    stub.default = Reply(
+        '{"key_points": [], "misconceptions": [], "feedback": "ok", "follow_ups": []}'
     )
-    assert r.code == 3 and "model graders are not available" in r.err
+    model = ("--grader", "openai/stub", "--api-base", stub.base_url)
+    r = cli("grade", "3", "--answer", "Dropout zeroes units in training.", *model, "--json")
+    assert r.code == 0, r.err
+    grade = json.loads(r.out)["grade"]
+    assert grade["grader"]["kind"] == "llm" and grade["grader"]["prompt_version"]
+    stub.default = Reply("garbage")
+    r = cli("grade", "3", "--answer", "Dropout zeroes units in training.", *model)
+    assert r.code == 3 and "ungraded" in r.err
+    shown = cli("grade", "3", "--answer", "Dropout zeroes units.", "--show-prompt")
+    assert shown.code == 0 and "<<<ANSWER-" in shown.out and "Dropout zeroes units." in shown.out
 
 
 def test_debug_log_records_requests_and_timings_redacted(
