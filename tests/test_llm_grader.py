@@ -97,7 +97,7 @@ def test_verdicts_are_evidence_checked_and_the_score_is_computed(
     ].flags == ["unsupported_quote"]
     verdicts = {r.id: r.verdict for r in grade.key_points}
     assert grade.score == score(Q, verdicts) < 10  # the model's "score": 10 is ignored
-    assert grade.grader.kind == "llm" and grade.grader.prompt_version == "grade-system/1+grade/1"
+    assert grade.grader.kind == "llm" and grade.grader.prompt_version == "grade-system/2+grade/1"
     assert grade.grader.prompt_hash and grade.requests == 1 and grade.tokens_in
     assert grade.status == GradeStatus.GRADED and grade.language == "zh"
 

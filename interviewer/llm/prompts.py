@@ -63,17 +63,11 @@ def rubric_parts(q: Question, lang: str) -> dict[str, str]:
                 for kp in q.key_points
             ]  # type: ignore[arg-type]
         ),
-        "misconceptions": _bullets(
-            [
-                f"{m.id}: {m.text.get(lang)} (correction: {m.correction.get(lang)})"
-                for m in q.misconceptions
-            ]  # type: ignore[arg-type]
-        ),
+        # the corrections are shown to the candidate from the rubric; the model only detects
+        "misconceptions": _bullets([f"{m.id}: {m.text.get(lang)}" for m in q.misconceptions]),  # type: ignore[arg-type]
+        # probe ids and what they are about: the model words the follow-up for this candidate
         "probes": _bullets(
-            [
-                f"{p.id} [{p.kind.value}, about {', '.join(p.targets)}]: {p.question.get(lang)}"
-                for p in q.probes
-            ]  # type: ignore[arg-type]
+            [f"{p.id} [{p.kind.value}, about {', '.join(p.targets)}]" for p in q.probes]
         ),
         "levels": _bullets(
             [f"{lv.min:g}-{lv.max:g}: {lv.description.get(lang)}" for lv in q.levels]  # type: ignore[arg-type]
