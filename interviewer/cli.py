@@ -197,9 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
-    if handler is None:  # until the TUI lands, bare `interviewer` prints help
-        parser.print_help()
-        return 0
+    if handler is None:  # bare `interviewer`: the TUI
+        handler = "tui:run"
     module_name, func_name = handler.split(":")
     from interviewer.errors import InterviewerError
     from interviewer.vocab import ExitCode

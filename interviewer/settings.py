@@ -3,7 +3,6 @@
 Settings never hold an API key, only the name of the environment variable that does.
 """
 
-import locale
 import os
 import re
 import tomllib
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from interviewer import paths
 from interviewer.bank.problems import format_path
 from interviewer.errors import ConfigError
+from interviewer.locale_lang import locale_language
 
 ENV_PREFIX = "INTERVIEWER_"
 # Env vars with this prefix that are not settings fields.
@@ -85,15 +85,6 @@ class Settings(BaseModel):
                 f"from ${env} ({'set' if os.environ.get(env) else 'not set'})" if env else None
             )
         return data
-
-
-def locale_language() -> Literal["zh", "en"]:
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = os.environ.get(var, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    code = locale.getlocale()[0] or ""
-    return "zh" if code.lower().startswith("zh") else "en"
 
 
 def redact_url(url: str) -> str:

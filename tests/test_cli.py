@@ -13,9 +13,26 @@ Cli = Callable[..., Result]
 BUNDLED_IDS = ["l1-l2-regularization", "dropout", "weight-initialization"]
 
 
-def test_bare_command_prints_help(cli: Cli) -> None:
-    r = cli()
-    assert r.code == 0 and "usage: interviewer" in r.out and "questions" in r.out
+def test_help_lists_the_commands(cli: Cli) -> None:
+    r = cli("--help")
+    assert r.code == 0 and "usage: interviewer" in r.out
+    for command in (
+        "questions",
+        "show",
+        "grade",
+        "interview",
+        "sessions",
+        "models",
+        "bank",
+        "config",
+    ):
+        assert command in r.out
+
+
+def test_bare_command_starts_the_tui(monkeypatch: pytest.MonkeyPatch, cli: Cli) -> None:
+    started = {}
+    monkeypatch.setattr("interviewer.tui.app.run_tui", lambda **kw: started.update(kw) or 0)
+    assert cli("--lang", "zh").code == 0 and started["lang"] == "zh"
 
 
 def test_version(cli: Cli) -> None:

@@ -129,6 +129,23 @@ async def _check(spec: ModelSpec) -> dict[str, Any]:
     return result | {"structured": modes}
 
 
+async def ping(settings: Any, name: str) -> dict[str, Any]:
+    """Reachability and latency of a profile with one tiny request (the TUI's home screen)."""
+    from interviewer.llm.client import make_client
+    from interviewer.llm.types import ChatRequest
+
+    started = time.perf_counter()
+    try:
+        spec = resolve_model(name, settings)
+        client = make_client(spec)
+        await client.complete(
+            ChatRequest([{"role": "user", "content": "Reply with OK."}], max_tokens=5)
+        )
+    except InterviewerError as exc:
+        return {"reachable": False, "error": str(exc)}
+    return {"reachable": True, "latency_ms": int((time.perf_counter() - started) * 1000)}
+
+
 def _run_check(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     spec = resolve_model(args.model, settings, args.api_base, args.api_key_env)

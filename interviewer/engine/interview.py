@@ -251,6 +251,27 @@ class Interview:
             async for event in events:
                 yield event
 
+    def last_answered(self) -> Turn | None:
+        """The latest turn of the current question that has an answer."""
+        main = self.main_turn()
+        turns = [t for t in ([main, *self.follow_ups(main)] if main else []) if t.answer]
+        return turns[-1] if turns else None
+
+    async def regrade(self, grader: "Grader") -> AsyncIterator[Event]:
+        """Grade the latest answer again with another grader (every grade is kept; the newest
+        is current). An answer already graded gets no new follow-up."""
+        turn = self.last_answered()
+        if turn is None:
+            raise UsageError("nothing to regrade yet")
+        previous, self.grader = self.grader, grader
+        try:
+            already = turn.status == TurnStatus.GRADED
+            async with contextlib.aclosing(self._grade(turn, follow_on=not already)) as events:
+                async for event in events:
+                    yield event
+        finally:
+            self.grader = previous
+
     async def regrade_offline(self) -> AsyncIterator[Event]:
         """After a failed model grade: accept the offline grade instead (it is labelled)."""
         grader, self.grader = self.grader, OfflineGrader(self.clock)
@@ -260,7 +281,7 @@ class Interview:
         finally:
             self.grader = grader
 
-    async def _grade(self, turn: Turn) -> AsyncIterator[Event]:
+    async def _grade(self, turn: Turn, follow_on: bool = True) -> AsyncIterator[Event]:
         q = self.bank.find(turn.question_id)
         yield GradingStarted(turn.id, self.grader.name)
         last_partial: Grade | None = None
@@ -303,7 +324,7 @@ class Interview:
         self.store.add_grade(turn.id, grade, status)
         self._refresh()
         yield Graded(turn.id, grade)
-        if status == TurnStatus.UNGRADED:
+        if status == TurnStatus.UNGRADED or not follow_on:
             return
         for event in self._after_grade():
             yield event

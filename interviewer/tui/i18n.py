@@ -1,0 +1,109 @@
+"""Interface strings in Chinese and English."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "title": {
+        "en": "interviewer: ML / LLM-training mock interview",
+        "zh": "interviewer:机器学习 / 大模型训练模拟面试",
+    },
+    "loading": {"en": "Loading the question bank...", "zh": "正在加载题库……"},
+    "start": {"en": "Start interview", "zh": "开始面试"},
+    "resume": {"en": "Resume", "zh": "继续"},
+    "selection": {"en": "Questions", "zh": "题目"},
+    "all": {"en": "All {n} in order", "zh": "全部 {n} 题,按顺序"},
+    "random": {"en": "Random N", "zh": "随机 N 题"},
+    "by_tag": {"en": "By tag", "zh": "按标签"},
+    "chosen": {"en": "Chosen (e.g. 1,3,7)", "zh": "指定题号(如 1,3,7)"},
+    "selection_value": {"en": "N, tag or list", "zh": "N、标签或题号"},
+    "grader": {"en": "Grader", "zh": "评分器"},
+    "offline": {"en": "offline (keyword grader, no model)", "zh": "离线(关键词评分,无需模型)"},
+    "language": {"en": "Interface language", "zh": "界面语言"},
+    "depth": {"en": "Follow-ups per question", "zh": "每题追问次数"},
+    "time_limit": {"en": "Time limit per question (s, optional)", "zh": "每题时限(秒,可选)"},
+    "unfinished": {"en": "Unfinished sessions", "zh": "未完成的会话"},
+    "none_unfinished": {"en": "none", "zh": "无"},
+    "checking": {"en": "checking...", "zh": "检查中……"},
+    "reachable": {"en": "reachable ({ms} ms)", "zh": "可连接({ms} 毫秒)"},
+    "unreachable": {"en": "not reachable: {error}", "zh": "无法连接:{error}"},
+    "progress": {"en": "Question {k} of {n}", "zh": "第 {k}/{n} 题"},
+    "overtime": {"en": "overtime", "zh": "超时"},
+    "follow_up": {"en": "Follow-up {k} of {budget}", "zh": "追问 {k}/{budget}"},
+    "you": {"en": "You", "zh": "你"},
+    "interviewer": {"en": "Interviewer", "zh": "面试官"},
+    "grading": {"en": "Grading with {grader}...", "zh": "正在用 {grader} 评分……"},
+    "failed": {
+        "en": "Grading failed: {error}. Your answer is saved: ctrl+g regrade, ctrl+o offline grade.",
+        "zh": "评分失败:{error}。回答已保存:ctrl+g 重新评分,ctrl+o 使用离线评分。",
+    },
+    "ungraded": {
+        "en": "The model's reply could not be used; the answer is saved. ctrl+g regrade, ctrl+o offline grade.",
+        "zh": "模型的回复无法使用,回答已保存。ctrl+g 重新评分,ctrl+o 使用离线评分。",
+    },
+    "cancelled": {
+        "en": "Grading cancelled; what arrived is kept. ctrl+g to grade again.",
+        "zh": "已取消评分,已收到的部分已保存。ctrl+g 重新评分。",
+    },
+    "sufficient": {
+        "en": "The answer is sufficient. ctrl+n for the next question.",
+        "zh": "回答充分。ctrl+n 下一题。",
+    },
+    "budget_spent": {
+        "en": "Follow-up budget spent (not a pass). ctrl+n for the next question.",
+        "zh": "追问次数已用完(不代表通过)。ctrl+n 下一题。",
+    },
+    "exhausted": {
+        "en": "No more follow-ups here. ctrl+n for the next question.",
+        "zh": "这道题没有更多追问。ctrl+n 下一题。",
+    },
+    "skipped": {
+        "en": "Skipped (scores 0). ctrl+n for the next question.",
+        "zh": "已跳过(记 0 分)。ctrl+n 下一题。",
+    },
+    "moved_on": {
+        "en": "Moved on; the follow-up is recorded as skipped.",
+        "zh": "已进入下一题,未答的追问记为跳过。",
+    },
+    "hint": {"en": "Hint: {text}", "zh": "提示:{text}"},
+    "no_hint": {
+        "en": "No more hints (hints are for the main answer, before you submit).",
+        "zh": "没有更多提示(提示仅在提交主回答前可用)。",
+    },
+    "reference": {"en": "Reference answer", "zh": "参考答案"},
+    "empty_answer": {
+        "en": "Type an answer first (ctrl+k skips the question).",
+        "zh": "请先输入回答(ctrl+k 跳过此题)。",
+    },
+    "placeholder": {
+        "en": "Type your answer here; ctrl+s submits.",
+        "zh": "在这里输入回答,ctrl+s 提交。",
+    },
+    "summary": {"en": "Summary", "zh": "总结"},
+    "verdict": {
+        "en": "Overall: {verdict}, average {average}/10 ({answered} answered, {skipped} skipped)",
+        "zh": "总体:{verdict},平均 {average}/10(作答 {answered} 题,跳过 {skipped} 题)",
+    },
+    "by_tag_avg": {"en": "By tag", "zh": "按标签"},
+    "strengths": {"en": "Strengths", "zh": "强项"},
+    "gaps": {"en": "Gaps", "zh": "待加强"},
+    "saved_in": {
+        "en": "Transcript saved in {path} (session {id}).",
+        "zh": "记录保存在 {path}(会话 {id})。",
+    },
+    "home": {"en": "Home", "zh": "首页"},
+    "quit": {"en": "Quit", "zh": "退出"},
+    "help_title": {"en": "Keys", "zh": "快捷键"},
+    "choose_grader": {"en": "Regrade with which grader?", "zh": "用哪个评分器重新评分?"},
+    "question_col": {"en": "Question", "zh": "题目"},
+    "score_col": {"en": "Score", "zh": "得分"},
+    "follow_col": {"en": "Follow-ups", "zh": "追问"},
+    "bad_input": {"en": "{what}: {error}", "zh": "{what}:{error}"},
+}
+VERDICTS = {
+    "strong": {"en": "strong", "zh": "优秀"},
+    "ready": {"en": "ready", "zh": "可以面试"},
+    "needs work": {"en": "needs work", "zh": "还需准备"},
+}
+
+
+def tr(key: str, lang: str, **values: object) -> str:
+    text = STRINGS[key]["zh" if lang == "zh" else "en"]
+    return text.format(**values) if values else text

@@ -1,0 +1,156 @@
+"""Home: what to ask, which grader, language, follow-up depth, time limit; or resume."""
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from interviewer.tui.i18n import tr
+
+
+class HomeScreen(Screen[None]):
+    DEFAULT_CSS = """
+    HomeScreen VerticalScroll { padding: 0 1; }
+    HomeScreen #title { text-style: bold; margin: 0 0 1 0; }
+    HomeScreen Grid { grid-size: 2; grid-columns: 24 1fr; grid-rows: 1; grid-gutter: 1 1; height: 11; }
+    HomeScreen Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    HomeScreen Input:focus { background: $accent 30%; }
+    HomeScreen Select { height: 1; }
+    HomeScreen SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
+    HomeScreen Select:focus > SelectCurrent { background: $accent 30%; }
+    HomeScreen SelectOverlay { max-height: 12; }
+    HomeScreen #row { height: 1; }
+    HomeScreen #row Select { width: 1fr; }
+    HomeScreen #row Input { width: 22; margin: 0 0 0 1; }
+    HomeScreen #reach { color: $text-muted; height: auto; margin: 1 0 0 0; }
+    HomeScreen #buttons { height: auto; margin: 1 0 0 0; }
+    HomeScreen Button { margin: 0 1 0 0; }
+    HomeScreen #status { color: $warning; height: auto; }
+    """
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        t = self.lang
+        with VerticalScroll():
+            yield Static(tr("title", t), id="title")
+            yield Static(tr("loading", t), id="status")
+            with Grid():
+                yield Label(tr("selection", t))
+                with Horizontal(id="row"):
+                    yield Select(
+                        [(tr("all", t, n="…"), "all")], value="all", allow_blank=False, id="mode"
+                    )
+                    yield Input(placeholder=tr("selection_value", t), id="value")
+                yield Label(tr("grader", t))
+                yield Select(
+                    [(tr("offline", t), "offline")], value="offline", allow_blank=False, id="grader"
+                )
+                yield Label(tr("language", t))
+                yield Select(
+                    [("中文", "zh"), ("English", "en")], value=t, allow_blank=False, id="lang"
+                )
+                yield Label(tr("depth", t))
+                yield Select(
+                    [(str(d), d) for d in range(4)], value=2, allow_blank=False, id="depth"
+                )
+                yield Label(tr("time_limit", t))
+                yield Input(placeholder="300", id="time_limit", type="integer")
+                yield Label(tr("unfinished", t))
+                yield Select([], prompt=tr("none_unfinished", t), id="sessions")
+            yield Static("", id="reach")
+            with Horizontal(id="buttons"):
+                yield Button(tr("start", t), variant="primary", id="start", disabled=True)
+                yield Button(tr("resume", t), id="resume", disabled=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.home_mounted(self)  # type: ignore[attr-defined]
+
+    def populate(
+        self,
+        *,
+        total: int,
+        tags: list[str],
+        graders: list[str],
+        depth: int,
+        sessions: list[dict[str, Any]],
+    ) -> None:
+        """Fill in what needed the bank, the settings and the database (after the first frame)."""
+        t = self.lang
+        self.query_one("#status", Static).update("")
+        self.query_one("#mode", Select).set_options(
+            [
+                (tr("all", t, n=total), "all"),
+                (tr("random", t), "random"),
+                (tr("by_tag", t), "tag"),
+                (tr("chosen", t), "chosen"),
+            ]
+        )
+        self.query_one("#mode", Select).value = "all"
+        self.tags = tags
+        grader = self.query_one("#grader", Select)
+        grader.set_options([(tr("offline", t), "offline"), *((g, g) for g in graders)])
+        grader.value = graders[0] if self.app.settings.grader in graders else "offline"  # type: ignore[attr-defined]
+        if self.app.settings.grader in graders:  # type: ignore[attr-defined]
+            grader.value = self.app.settings.grader  # type: ignore[attr-defined]
+        self.query_one("#depth", Select).value = depth
+        options = [
+            (
+                f"{s['id']} · {s['created_at'][:16].replace('T', ' ')} · {s['answered']}/{s['questions']}",
+                s["id"],
+            )
+            for s in sessions
+        ]
+        self.query_one("#sessions", Select).set_options(options)
+        if options:
+            self.query_one("#sessions", Select).value = options[0][1]
+        self.query_one("#start", Button).disabled = False
+        self.query_one("#resume", Button).disabled = not options
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#status", Static).update(message)
+
+    @on(Select.Changed, "#grader")
+    def grader_changed(self, event: Select.Changed) -> None:
+        if event.value and event.value != "offline":
+            self.query_one("#reach", Static).update(tr("checking", self.lang))
+            self.check_reachability(str(event.value))
+        else:
+            self.query_one("#reach", Static).update("")
+
+    @work(exclusive=True, group="reach")
+    async def check_reachability(self, name: str) -> None:
+        from interviewer.commands.models import ping
+
+        result = await ping(self.app.settings, name)  # type: ignore[attr-defined]
+        text = (
+            tr("reachable", self.lang, ms=result["latency_ms"])
+            if result["reachable"]
+            else tr("unreachable", self.lang, error=result["error"])
+        )
+        self.query_one("#reach", Static).update(f"{name}: {text}")
+
+    @on(Button.Pressed, "#start")
+    def start(self) -> None:
+        value = self.query_one("#value", Input).value.strip()
+        limit = self.query_one("#time_limit", Input).value.strip()
+        self.app.start_interview(  # type: ignore[attr-defined]
+            mode=str(self.query_one("#mode", Select).value),
+            value=value,
+            grader=str(self.query_one("#grader", Select).value),
+            lang=str(self.query_one("#lang", Select).value),
+            depth=int(self.query_one("#depth", Select).value),  # type: ignore[arg-type]
+            time_limit=int(limit) if limit.isdigit() and int(limit) > 0 else None,
+        )
+
+    @on(Button.Pressed, "#resume")
+    def resume(self) -> None:
+        session = self.query_one("#sessions", Select).value
+        if isinstance(session, str):
+            self.app.resume_interview(session, grader=str(self.query_one("#grader", Select).value))  # type: ignore[attr-defined]

@@ -1,0 +1,64 @@
+"""The session summary: scores, tags, strengths, gaps, verdict, where it is saved."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from interviewer.tui.i18n import VERDICTS, tr
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS = [Binding("h", "app.go_home", "Home"), Binding("q", "app.quit", "Quit")]
+    DEFAULT_CSS = """
+    SummaryScreen VerticalScroll { padding: 0 1; }
+    SummaryScreen DataTable { height: auto; max-height: 12; margin: 1 0; }
+    SummaryScreen #verdict { text-style: bold; }
+    """
+
+    def __init__(self, summary: dict, lang: str, where: str) -> None:
+        super().__init__()
+        self.summary, self.lang, self.where = summary, lang, where
+
+    def compose(self) -> ComposeResult:
+        s, t = self.summary, self.lang
+        verdict = VERDICTS.get(s["verdict"], {}).get(t, s["verdict"])
+        with VerticalScroll():
+            yield Static(f"[b]{tr('summary', t)}[/b]")
+            yield Static(
+                tr(
+                    "verdict",
+                    t,
+                    verdict=verdict,
+                    average=s["average"],
+                    answered=s["answered"],
+                    skipped=s["skipped"],
+                ),
+                id="verdict",
+            )
+            yield DataTable(id="scores", cursor_type="row", zebra_stripes=True)
+            if s["tags"]:
+                tags = ", ".join(f"{k} {v:g}" for k, v in s["tags"].items())
+                yield Static(f"{tr('by_tag_avg', t)}: {tags}")
+            if s["strengths"]:
+                yield Static(f"{tr('strengths', t)}: {', '.join(s['strengths'])}")
+            gaps = s["gaps"]["key_points"]
+            if gaps:
+                yield Static(
+                    f"{tr('gaps', t)}:\n"
+                    + "\n".join(f"  - [{g['question_id']}] {g['text']}" for g in gaps)
+                )
+            yield Static(self.where)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        t = self.lang
+        table.add_columns("#", tr("question_col", t), tr("score_col", t), tr("follow_col", t))
+        for row in self.summary["questions"]:
+            follow = " ".join(
+                "-" if f["score"] is None else f"{f['score']:g}" for f in row["follow_ups"]
+            )
+            score = "skipped" if row["skipped"] else f"{row['score']:g}"
+            table.add_row(str(row["number"]), row["title"], score, follow)
