@@ -60,8 +60,10 @@ class InterviewerApp(App[None]):
     def settings(self) -> Any:
         return self.context.settings
 
+    def get_default_screen(self) -> Screen:
+        return HomeScreen(self.lang)  # the first frame: no extra screen push before it
+
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen(self.lang))
         if os.environ.get(FIRST_FRAME_ENV):
             self.call_after_refresh(self._report_first_frame)
 
@@ -217,10 +219,10 @@ class InterviewerApp(App[None]):
         self.switch_screen(SummaryScreen(summary, self.lang, where))
 
     def action_go_home(self) -> None:
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
-        if not isinstance(self.screen, HomeScreen):
-            self.switch_screen(HomeScreen(self.lang))
+        if self.context is not None and self.context.bank is not None:  # refresh the lists
+            self.call_after_refresh(self._on_loaded, self.context.bank)
 
     def choose_grader(self, callback: Callable[[Any], None]) -> None:
         names = ["offline", *sorted(self.settings.models)]

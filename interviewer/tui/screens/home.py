@@ -36,40 +36,44 @@ class HomeScreen(Screen[None]):
         self.lang = lang
 
     def compose(self) -> ComposeResult:
-        t = self.lang
-        with VerticalScroll():
-            yield Static(tr("title", t), id="title")
-            yield Static(tr("loading", t), id="status")
-            with Grid():
-                yield Label(tr("selection", t))
-                with Horizontal(id="row"):
-                    yield Select(
-                        [(tr("all", t, n="…"), "all")], value="all", allow_blank=False, id="mode"
-                    )
-                    yield Input(placeholder=tr("selection_value", t), id="value")
-                yield Label(tr("grader", t))
-                yield Select(
-                    [(tr("offline", t), "offline")], value="offline", allow_blank=False, id="grader"
-                )
-                yield Label(tr("language", t))
-                yield Select(
-                    [("中文", "zh"), ("English", "en")], value=t, allow_blank=False, id="lang"
-                )
-                yield Label(tr("depth", t))
-                yield Select(
-                    [(str(d), d) for d in range(4)], value=2, allow_blank=False, id="depth"
-                )
-                yield Label(tr("time_limit", t))
-                yield Input(placeholder="300", id="time_limit", type="integer")
-                yield Label(tr("unfinished", t))
-                yield Select([], prompt=tr("none_unfinished", t), id="sessions")
-            yield Static("", id="reach")
-            with Horizontal(id="buttons"):
-                yield Button(tr("start", t), variant="primary", id="start", disabled=True)
-                yield Button(tr("resume", t), id="resume", disabled=True)
+        # the first frame is just this; the form is mounted right after it is painted
+        with VerticalScroll(id="page"):
+            yield Static(tr("title", self.lang), id="title")
+            yield Static(tr("loading", self.lang), id="status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._build_form)
+
+    async def _build_form(self) -> None:
+        t = self.lang
+        row = Horizontal(
+            Select([(tr("all", t, n="…"), "all")], value="all", allow_blank=False, id="mode"),
+            Input(placeholder=tr("selection_value", t), id="value"),
+            id="row",
+        )
+        grid = Grid(
+            Label(tr("selection", t)),
+            row,
+            Label(tr("grader", t)),
+            Select(
+                [(tr("offline", t), "offline")], value="offline", allow_blank=False, id="grader"
+            ),
+            Label(tr("language", t)),
+            Select([("中文", "zh"), ("English", "en")], value=t, allow_blank=False, id="lang"),
+            Label(tr("depth", t)),
+            Select([(str(d), d) for d in range(4)], value=2, allow_blank=False, id="depth"),
+            Label(tr("time_limit", t)),
+            Input(placeholder="300", id="time_limit", type="integer"),
+            Label(tr("unfinished", t)),
+            Select([], prompt=tr("none_unfinished", t), id="sessions"),
+        )
+        buttons = Horizontal(
+            Button(tr("start", t), variant="primary", id="start", disabled=True),
+            Button(tr("resume", t), id="resume", disabled=True),
+            id="buttons",
+        )
+        await self.query_one("#page", VerticalScroll).mount(grid, Static("", id="reach"), buttons)
         self.app.home_mounted(self)  # type: ignore[attr-defined]
 
     def populate(
