@@ -10,7 +10,7 @@ from tests.conftest import REPO
 def test_ruff_clean() -> None:
     ruff = Path(sys.executable).parent / "ruff"
     proc = subprocess.run(
-        [str(ruff), "check", "interviewer", "tests", "bench"],
+        [str(ruff), "check", "interviewer", "tests", "bench", "scripts"],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from typing import Any
 
 from interviewer.commands._context import bank_from, settings_from
 from interviewer.engine.interview import Interview
@@ -9,7 +10,33 @@ from interviewer.engine.selection import select_questions
 from interviewer.errors import UsageError
 from interviewer.graders import resolve_grader
 from interviewer.plain import PlainInterview
+from interviewer.settings import Settings
 from interviewer.store.repo import Store
+
+
+def _tui(args: argparse.Namespace, settings: Settings, depth: int) -> int:
+    """In a terminal, without --plain: the TUI, straight into this interview."""
+    from interviewer.commands.tui import context_for
+    from interviewer.tui.app import run_tui
+
+    grader = args.grader or settings.grader
+    if args.resume:
+        start: dict[str, Any] = {"resume": args.resume, "grader": grader}
+    else:
+        mode, value = ("chosen", args.questions) if args.questions else ("all", "")
+        if args.random:
+            mode, value = "random", str(args.random)
+        elif args.tag:
+            mode, value = "tag", args.tag[0]
+        start = {
+            "mode": mode,
+            "value": value,
+            "grader": grader,
+            "lang": settings.lang,
+            "depth": depth,
+            "time_limit": args.time_limit or settings.time_limit,
+        }
+    return run_tui(lang=settings.lang, context_factory=context_for(args), autostart=start)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -19,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
     depth = settings.follow_up_depth if args.depth is None else args.depth
     if not 0 <= depth <= 3:
         raise UsageError("--depth: give 0 to 3 follow-ups per question")
+    if not args.plain and sys.stdin.isatty() and sys.stdout.isatty() and not args.api_base:
+        return _tui(args, settings, depth)
     with Store() as store:
         if args.resume:
             if args.questions or args.random or args.tag:

@@ -48,8 +48,10 @@ class InterviewerApp(App[None]):
         context_factory: Callable[[], Any] | None = None,
         lang: str | None = None,
         clock: Any = None,
+        autostart: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
+        self.autostart = autostart  # `interviewer interview` in a terminal: go straight in
         self.context_factory = context_factory
         self.lang = lang or locale_language()
         self.clock = clock
@@ -132,6 +134,12 @@ class InterviewerApp(App[None]):
             )
         if self.settings.grader != "offline" or self.settings.models:
             self.run_worker(self._warm_model_library, thread=True, name="warm")
+        if self.autostart:
+            start, self.autostart = self.autostart, None
+            if "resume" in start:
+                self.resume_interview(start["resume"], grader=start["grader"])
+            else:
+                self.start_interview(**start)
 
     def _warm_model_library(self) -> None:
         """Import the model library the configured grader will need, off the event loop."""
@@ -267,6 +275,10 @@ class InterviewerApp(App[None]):
         yield SystemCommand("Help", "f1: the keys", self.action_help)
 
 
-def run_tui(lang: str | None = None, context_factory: Callable[[], Any] | None = None) -> int:
-    InterviewerApp(context_factory=context_factory, lang=lang).run()
+def run_tui(
+    lang: str | None = None,
+    context_factory: Callable[[], Any] | None = None,
+    autostart: dict[str, Any] | None = None,
+) -> int:
+    InterviewerApp(context_factory=context_factory, lang=lang, autostart=autostart).run()
     return 0
