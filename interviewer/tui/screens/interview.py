@@ -1,6 +1,5 @@
 """The interview: the question, the conversation, the answer box, grades streaming in."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 from textual import work
@@ -96,7 +95,7 @@ class InterviewScreen(Screen[None]):
         elapsed = ""
         over = ""
         if turn and turn.started_at:
-            end = turn.submitted_at or datetime.now(UTC)
+            end = turn.submitted_at or self.iv.clock()
             seconds = int((end - turn.started_at).total_seconds())
             elapsed = f" · {seconds // 60:02d}:{seconds % 60:02d}"
             limit = self.iv.session.time_limit_s
