@@ -248,6 +248,9 @@ class PlainInterview:
                 self.say(self.t["done"][e.reason])
             elif isinstance(e, SessionFinished):
                 self.print_summary(e.summary)
+                debrief = self.runner.run(self.iv.debrief())
+                if debrief:
+                    self.say(debrief)
 
     def print_summary(self, summary: dict) -> None:
         t, zh = self.t, self.iv.lang == "zh"

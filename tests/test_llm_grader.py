@@ -284,3 +284,35 @@ def test_cancel_keeps_what_arrived_as_partial(stub: StubServer, tmp_path: Path) 
     (turn,) = store.turns(iv.session.id)
     assert turn.answer == ANSWER and turn.status == TurnStatus.UNGRADED
     assert turn.grade is not None and turn.grade.status == GradeStatus.PARTIAL
+
+
+def test_session_debrief_from_the_summary_template(stub: StubServer, tmp_path: Path) -> None:
+    stub.script(
+        Reply(grade_json(GOOD)), Reply("Solid on mechanics; study inverted dropout scaling next.")
+    )
+    store = Store(tmp_path / "t.sqlite3")
+    iv = Interview.start(
+        store,
+        BANK,
+        grader(stub, tmp_path),
+        select_questions(BANK, refs="3"),
+        language="en",
+        follow_up_depth=0,
+    )
+    iv.ask()
+
+    async def go() -> str | None:
+        async for _ in iv.submit(ANSWER):
+            pass
+        iv.next()  # the last question: finishes the session
+        return await iv.debrief()
+
+    text = run(go())
+    assert text == "Solid on mechanics; study inverted dropout scaling next."
+    assert store.session(iv.session.id).summary["debrief"] == text  # type: ignore[index]
+    sent = stub.requests[-1]["json"]["messages"][0]["content"]
+    assert '"verdict"' in sent and "Do not change or invent scores" in sent
+    offline = Interview.start(
+        store, BANK, OfflineGrader(), select_questions(BANK, refs="3"), language="en"
+    )
+    assert run(offline.debrief()) is None

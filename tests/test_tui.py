@@ -59,7 +59,10 @@ async def start(pilot, questions: str, depth: int = 2) -> InterviewScreen:  # ty
     home.query_one("#value", Input).value = questions
     home.query_one("#depth", Select).value = depth
     await pilot.click("#start")
-    await pilot.pause(0.2)
+    for _ in range(40):
+        await pilot.pause(0.05)
+        if isinstance(pilot.app.screen, InterviewScreen):
+            break
     assert isinstance(pilot.app.screen, InterviewScreen), home.query_one("#status").render()
     return pilot.app.screen
 
@@ -106,7 +109,10 @@ async def test_full_interview_offline(tmp_path: Path) -> None:
         await pilot.press("ctrl+k")  # skip question 3
         await pilot.pause(0.1)
         await pilot.press("ctrl+n")
-        await pilot.pause(0.3)
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, SummaryScreen) and app.screen.query("#verdict"):
+                break
         assert isinstance(app.screen, SummaryScreen)
         summary = str(app.screen.query_one("#verdict").render())
         assert "Overall:" in summary

@@ -34,18 +34,28 @@ def check(name: str, svg: str) -> None:
         path.write_text(svg, encoding="utf-8")
         if not os.environ.get("UPDATE_SNAPSHOTS"):
             pytest.fail(f"snapshot {path.name} was missing and has been written; run again")
-    assert normalise(svg) == normalise(path.read_text(encoding="utf-8")), f"{name} changed (UPDATE_SNAPSHOTS=1 to accept)"
+    assert normalise(svg) == normalise(path.read_text(encoding="utf-8")), (
+        f"{name} changed (UPDATE_SNAPSHOTS=1 to accept)"
+    )
 
 
 def app_for(tmp_path: Path, lang: str) -> InterviewerApp:
     store = Store(tmp_path / "t.sqlite3")
-    return InterviewerApp(context_factory=lambda: Context(Settings(), bank=BANK, store=store), lang=lang, clock=lambda: FIXED)
+    return InterviewerApp(
+        context_factory=lambda: Context(Settings(), bank=BANK, store=store),
+        lang=lang,
+        clock=lambda: FIXED,
+    )
 
 
 async def wait_home(pilot) -> None:  # type: ignore[no-untyped-def]
     for _ in range(100):
         await pilot.pause(0.05)
-        if isinstance(pilot.app.screen, HomeScreen) and pilot.app.screen.query("#start") and not pilot.app.screen.query_one("#start", Button).disabled:
+        if (
+            isinstance(pilot.app.screen, HomeScreen)
+            and pilot.app.screen.query("#start")
+            and not pilot.app.screen.query_one("#start", Button).disabled
+        ):
             return
     raise AssertionError("home never loaded")
 
@@ -68,8 +78,13 @@ async def test_interview_after_a_grade_snapshot(tmp_path: Path, theme: str) -> N
         app.screen.query_one("#value", Input).value = "3"
         app.screen.query_one("#depth", Select).value = 0
         await pilot.click("#start")
-        await pilot.pause(0.2)
-        app.screen.query_one(TextArea).load_text("Dropout zeroes random units in training; at inference all units are used.")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.screen.query(TextArea):
+                break
+        app.screen.query_one(TextArea).load_text(
+            "Dropout zeroes random units in training; at inference all units are used."
+        )
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause(0.2)

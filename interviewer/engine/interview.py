@@ -460,6 +460,21 @@ class Interview:
         self.session.summary = summary
         return [SessionFinished(summary)]
 
+    async def debrief(self) -> str | None:
+        """A model grader's closing debrief, stored with the summary (None offline or on error:
+        the summary itself never depends on it)."""
+        write = getattr(self.grader, "adebrief", None)
+        if write is None or not self.finished or self.session.summary is None:
+            return None
+        try:
+            text = await write(self.session.summary, self.lang)
+        except InterviewerError:
+            return None
+        summary = self.session.summary | {"debrief": text}
+        self.store.update_session(self.session.id, summary=summary)
+        self.session.summary = summary
+        return text
+
     def pause(self) -> None:
         if not self.finished:
             self.store.update_session(self.session.id, status="paused")

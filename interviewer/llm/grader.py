@@ -568,3 +568,15 @@ class LLMGrader:
             cost_usd=usage.cost,
             requests=usage.requests,
         )
+
+    async def adebrief(self, summary: dict, lang: str) -> str:
+        """A short closing debrief in words; the scores stay those computed from the grades."""
+        from interviewer.llm.prompts import summary_prompt
+
+        prompt = summary_prompt(summary, lang)
+        response = await self.client.complete(
+            ChatRequest(
+                prompt.messages, temperature=self.spec.temperature, max_tokens=self.spec.max_tokens
+            )
+        )
+        return response.text.strip()

@@ -147,3 +147,21 @@ def follow_up_prompt(
         fence=fence or fence_token(),
         answer=answer,
     )
+
+
+def summary_prompt(summary: dict, lang: str) -> RenderedPrompt:
+    """The closing debrief: the grades as computed, for the model to put into words."""
+    facts = json.dumps(
+        {k: summary[k] for k in ("average", "verdict", "tags", "strengths", "gaps")}
+        | {
+            "questions": [
+                {"question": q["title"], "score": q["score"], "skipped": q["skipped"]}
+                for q in summary["questions"]
+            ]
+        },
+        ensure_ascii=False,
+    )
+    body = template("summary").render(feedback_language=LANG_NAME[lang], summary=facts)
+    messages = [{"role": "user", "content": body}]
+    digest = hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode()).hexdigest()[:16]
+    return RenderedPrompt(messages, template("summary").version, digest)

@@ -224,7 +224,7 @@ class InterviewerApp(App[None]):
         from interviewer.tui.screens.summary import SummaryScreen
 
         where = tr("saved_in", self.lang, path=interview.store.path, id=interview.session.id)
-        self.switch_screen(SummaryScreen(summary, self.lang, where))
+        self.switch_screen(SummaryScreen(summary, self.lang, where, interview))
 
     def action_go_home(self) -> None:
         while len(self.screen_stack) > 1:

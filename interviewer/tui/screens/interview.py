@@ -89,7 +89,7 @@ class InterviewScreen(Screen[None]):
         self.query_one("#status", Static).update(text)
 
     def tick(self) -> None:
-        if self.iv.finished:
+        if self.iv.finished or not self.query("#progress"):  # finished, or being torn down
             return
         turn = self.iv.open_turn() or self.iv.main_turn()
         elapsed = ""

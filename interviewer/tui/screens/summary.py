@@ -1,5 +1,8 @@
 """The session summary: scores, tags, strengths, gaps, verdict, where it is saved."""
 
+from typing import Any
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -17,9 +20,16 @@ class SummaryScreen(Screen[None]):
     SummaryScreen #verdict { text-style: bold; }
     """
 
-    def __init__(self, summary: dict, lang: str, where: str) -> None:
+    def __init__(self, summary: dict, lang: str, where: str, interview: Any = None) -> None:
         super().__init__()
         self.summary, self.lang, self.where = summary, lang, where
+        self.interview = interview  # a model grader writes a debrief in the background
+
+    @work(exclusive=True)
+    async def write_debrief(self) -> None:
+        text = await self.interview.debrief()
+        if text:
+            self.query_one("#debrief", Static).update(text)
 
     def compose(self) -> ComposeResult:
         s, t = self.summary, self.lang
@@ -49,10 +59,13 @@ class SummaryScreen(Screen[None]):
                     f"{tr('gaps', t)}:\n"
                     + "\n".join(f"  - [{g['question_id']}] {g['text']}" for g in gaps)
                 )
+            yield Static(s.get("debrief", ""), id="debrief")
             yield Static(self.where)
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.interview is not None and "debrief" not in self.summary:
+            self.write_debrief()
         table = self.query_one(DataTable)
         t = self.lang
         table.add_columns("#", tr("question_col", t), tr("score_col", t), tr("follow_col", t))
