@@ -130,14 +130,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="ID", help="continue an unfinished session")
     _grader_options(p)
 
-    p = command("sessions", "sessions:run", "list, show or delete saved sessions")
+    p = command("sessions", "sessions:run", "list, search, show, export, import or delete sessions")
     _json(p)
+    p.add_argument("--since", metavar="DATE", help="started on or after (YYYY-MM-DD)")
+    p.add_argument("--until", metavar="DATE", help="started on or before (YYYY-MM-DD)")
+    p.add_argument("--grader", metavar="G", help="graded by this grader")
+    p.add_argument("--question", metavar="ID|NUMBER", help="asked this question")
+    p.add_argument("--min-score", type=float, metavar="S", help="average score at least S")
+    p.add_argument("--max-score", type=float, metavar="S", help="average score at most S")
+    p.add_argument(
+        "--search", metavar="TEXT", help="questions, answers or feedback containing TEXT"
+    )
     sessions_sub = p.add_subparsers(dest="sessions_command", metavar="ACTION")
     show_s = sessions_sub.add_parser("show", help="one session, turn by turn", parents=[common])
     show_s.add_argument("id", metavar="ID")
     fmt = show_s.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print JSON")
     fmt.add_argument("--markdown", action="store_true", help="print Markdown")
+    export = sessions_sub.add_parser(
+        "export", help="export sessions: md, json or html", parents=[common]
+    )
+    export.add_argument("ids", nargs="+", metavar="ID")
+    export.add_argument("--format", choices=["md", "json", "html"], default="md")
+    export.add_argument(
+        "--out",
+        metavar="PATH",
+        required=True,
+        help="a file for one session, a directory for several",
+    )
+    importer = sessions_sub.add_parser(
+        "import", help="import a session exported as JSON", parents=[common]
+    )
+    importer.add_argument("file", metavar="FILE.json")
     delete = sessions_sub.add_parser("delete", help="delete a session", parents=[common])
     delete.add_argument("id", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")

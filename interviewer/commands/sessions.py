@@ -2,6 +2,8 @@
 
 import argparse
 import sys
+from datetime import date
+from pathlib import Path
 
 from interviewer.commands._context import print_json
 from interviewer.errors import UsageError
@@ -33,12 +35,28 @@ def run(args: argparse.Namespace) -> int:
             store.delete_session(sid)
             print(f"deleted session {sid}")
             return 0
-        rows = store.list_sessions()
+        if args.sessions_command == "export":
+            return _export(store, args)
+        if args.sessions_command == "import":
+            return _import(store, args)
+        rows = _filtered(store, args)
         if getattr(args, "json", False):
             print_json(rows)
             return 0
         if not rows:
-            print(f"no sessions yet (database: {store.path})")
+            filtered = any(
+                getattr(args, f, None) is not None
+                for f in (
+                    "since",
+                    "until",
+                    "grader",
+                    "question",
+                    "min_score",
+                    "max_score",
+                    "search",
+                )
+            )
+            print("no sessions match" if filtered else f"no sessions yet (database: {store.path})")
             return 0
         print(
             table(
@@ -57,4 +75,86 @@ def run(args: argparse.Namespace) -> int:
                 ],
             )
         )
+        for r in rows:
+            for snip in r.get("matches", []):
+                print(f"  {r['id']}: {snip}")
         return 0
+
+
+def _day(value: str | None, flag: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"{flag} {value!r}: give a date as YYYY-MM-DD") from None
+
+
+def _filtered(store: Store, args: argparse.Namespace) -> list[dict]:
+    rows = store.list_sessions()
+    since, until = _day(args.since, "--since"), _day(args.until, "--until")
+    if since:
+        rows = [r for r in rows if r["created_at"][:10] >= since]
+    if until:
+        rows = [r for r in rows if r["created_at"][:10] <= until]
+    if args.grader:
+        rows = [r for r in rows if r["grader"] == args.grader]
+    if args.question:
+        from interviewer.commands._context import bank_from, settings_from
+
+        qid = bank_from(settings_from(args)).find(args.question).id
+        rows = [r for r in rows if qid in store.session(r["id"]).question_ids]
+    if args.min_score is not None:
+        rows = [r for r in rows if r["average"] is not None and r["average"] >= args.min_score]
+    if args.max_score is not None:
+        rows = [r for r in rows if r["average"] is not None and r["average"] <= args.max_score]
+    if args.search:
+        hits = store.search(args.search)
+        found = {h["session_id"] for h in hits}
+        rows = [
+            r | {"matches": [h["snip"] for h in hits if h["session_id"] == r["id"]][:3]}
+            for r in rows
+            if r["id"] in found
+        ]
+    return rows
+
+
+def _export(store: Store, args: argparse.Namespace) -> int:
+    from interviewer.export import render, to_html
+
+    ids = [store.resolve_session(ref) for ref in args.ids]
+    out = Path(args.out)
+    history = store.history() if args.format == "html" else None
+    sessions = [store.session(sid, with_turns=True) for sid in ids]
+    if len(sessions) == 1 and not out.is_dir():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render(sessions[0], args.format, history), encoding="utf-8")
+        print(f"exported session {sessions[0].id} to {out}")
+        return 0
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exporting several sessions needs a directory")
+    out.mkdir(parents=True, exist_ok=True)
+    for session in sessions:
+        (out / f"session-{session.id}.{args.format}").write_text(
+            render(session, args.format, history), encoding="utf-8"
+        )
+    if args.format == "html":
+        (out / "index.html").write_text(to_html(sessions, history), encoding="utf-8")
+    print(f"exported {len(sessions)} sessions to {out}/")
+    return 0
+
+
+def _import(store: Store, args: argparse.Namespace) -> int:
+    from interviewer.export import from_json
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise UsageError(f"{path}: cannot read ({exc})") from None
+    session = from_json(text, str(path))
+    store.import_session(session)
+    print(f"imported session {session.id} ({len(session.turns)} turns)")
+    return 0

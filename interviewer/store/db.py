@@ -75,9 +75,8 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
         for version, script in enumerate(MIGRATIONS, start=1):
             if version in done:
                 continue
-            for statement in script.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in _statements(script):
+                conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?, datetime('now'))",
                 (version,),
@@ -87,3 +86,15 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements; a trigger's body holds semicolons of its own."""
+    out, buffer = [], ""
+    for part in script.split(";"):
+        buffer += part + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \n;"):
+                out.append(buffer.strip())
+            buffer = ""
+    return out

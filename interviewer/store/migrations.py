@@ -73,4 +73,35 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_by_session ON events (session_id, id);
     CREATE INDEX sessions_by_created ON sessions (created_at);
     """,
+    # 2: full-text search over questions as asked, answers and feedback. FTS5's trigram
+    # tokenizer finds Chinese inside words; queries under three characters use LIKE instead.
+    """
+    CREATE VIRTUAL TABLE search USING fts5(
+        turn_id UNINDEXED, session_id UNINDEXED, field UNINDEXED, body, tokenize = 'trigram'
+    );
+    CREATE TRIGGER search_turn_insert AFTER INSERT ON turns BEGIN
+        INSERT INTO search (turn_id, session_id, field, body)
+        VALUES (new.id, new.session_id, 'prompt', new.prompt);
+    END;
+    CREATE TRIGGER search_turn_answer AFTER UPDATE OF answer ON turns BEGIN
+        DELETE FROM search WHERE turn_id = new.id AND field = 'answer';
+        INSERT INTO search (turn_id, session_id, field, body)
+        VALUES (new.id, new.session_id, 'answer', new.answer);
+    END;
+    CREATE TRIGGER search_grade_insert AFTER INSERT ON grades BEGIN
+        INSERT INTO search (turn_id, session_id, field, body)
+        SELECT new.turn_id, t.session_id, 'feedback', json_extract(new.body, '$.feedback')
+        FROM turns t WHERE t.id = new.turn_id;
+    END;
+    CREATE TRIGGER search_turn_delete AFTER DELETE ON turns BEGIN
+        DELETE FROM search WHERE turn_id = old.id;
+    END;
+    INSERT INTO search (turn_id, session_id, field, body)
+        SELECT id, session_id, 'prompt', prompt FROM turns;
+    INSERT INTO search (turn_id, session_id, field, body)
+        SELECT id, session_id, 'answer', answer FROM turns WHERE answer != '';
+    INSERT INTO search (turn_id, session_id, field, body)
+        SELECT g.turn_id, t.session_id, 'feedback', json_extract(g.body, '$.feedback')
+        FROM grades g JOIN turns t ON t.id = g.turn_id;
+    """,
 ]

@@ -33,6 +33,38 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+_INSERT_GRADE = (
+    "INSERT INTO grades (turn_id, created_at, status, score, grader_kind, model, prompt_version,"
+    " prompt_hash, rubric_hash, latency_ms, tokens_in, tokens_out, cost_usd, body)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_INSERT_TURN = (
+    "INSERT INTO turns (id, session_id, seq, question_id, kind, parent_id, probe_id, prompt,"
+    " answer, status, skipped, revealed, hints, started_at, first_key_at, submitted_at, overtime)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def _grade_row(turn_id: str, grade: Grade, usage: dict[str, Any] | None = None) -> tuple:
+    usage = usage or {}
+    return (
+        turn_id,
+        _ts(grade.created_at),
+        grade.status.value,
+        grade.score,
+        grade.grader.kind,
+        grade.grader.model,
+        grade.grader.prompt_version,
+        grade.grader.prompt_hash,
+        grade.grader.rubric_hash,
+        grade.duration_ms,
+        usage.get("tokens_in", grade.tokens_in),
+        usage.get("tokens_out", grade.tokens_out),
+        usage.get("cost_usd", grade.cost_usd),
+        grade.model_dump_json(),
+    )
+
+
 def default_path() -> Path:
     return paths.data_dir() / DB_NAME
 
@@ -180,6 +212,86 @@ class Store:
             )
         return out
 
+    def search(self, text: str, limit: int = 500) -> list[dict[str, Any]]:
+        """Turns whose question (as asked), answer or feedback contain `text`: FTS5 trigram
+        for three characters or more, LIKE below that (正则 must be found in 正则化)."""
+        text = text.strip()
+        if not text:
+            return []
+        if len(text) >= 3:
+            phrase = '"' + text.replace('"', '""') + '"'
+            sql = (
+                "SELECT turn_id, session_id, field, snippet(search, 3, '[', ']', '…', 16) AS snip"
+                " FROM search WHERE search MATCH ? LIMIT ?"
+            )
+            rows = self.conn.execute(sql, (phrase, limit)).fetchall()
+        else:
+            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            sql = (
+                "SELECT turn_id, session_id, field, body AS snip FROM search"
+                " WHERE body LIKE ? ESCAPE '\\' LIMIT ?"
+            )
+            rows = self.conn.execute(sql, (like, limit)).fetchall()
+        return [dict(r) for r in rows]
+
+    def import_session(self, session: Session) -> None:
+        """Insert an exported session whole, in one transaction: a duplicate changes nothing."""
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM sessions WHERE id = ?", (session.id,)).fetchone():
+                raise UsageError(f"session {session.id} is already in the store; nothing imported")
+            db.execute(
+                "INSERT INTO sessions (id, mode, created_at, updated_at, status, language, grader,"
+                " follow_up_depth, time_limit_s, banks, question_ids, position, summary)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    session.id,
+                    session.mode,
+                    _ts(session.created_at),
+                    _ts(session.updated_at or session.created_at),
+                    session.status,
+                    session.language,
+                    session.grader,
+                    session.follow_up_depth,
+                    session.time_limit_s,
+                    json.dumps(session.banks),
+                    json.dumps(session.question_ids),
+                    session.position,
+                    json.dumps(session.summary) if session.summary else None,
+                ),
+            )
+            for turn in session.turns:
+                db.execute(
+                    _INSERT_TURN,
+                    (
+                        turn.id,
+                        session.id,
+                        turn.seq,
+                        turn.question_id,
+                        turn.kind,
+                        turn.parent_id,
+                        turn.probe_id,
+                        turn.prompt,
+                        turn.answer,
+                        turn.status.value,
+                        int(turn.skipped),
+                        int(turn.revealed),
+                        json.dumps(turn.hints),
+                        _ts(turn.started_at),
+                        _ts(turn.first_key_at),
+                        _ts(turn.submitted_at),
+                        int(turn.overtime),
+                    ),
+                )
+                for grade in turn.grades:
+                    db.execute(_INSERT_GRADE, _grade_row(turn.id, grade))
+
+    def history(self) -> list[tuple[str, float]]:
+        """(date, average main-answer score) of each interview session, oldest first."""
+        rows = [
+            r for r in self.list_sessions() if r["mode"] == "interview" and r["average"] is not None
+        ]
+        return [(r["created_at"][:10], r["average"]) for r in reversed(rows)]
+
     def delete_session(self, session_id: str) -> None:
         with self._write() as db:
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
@@ -261,27 +373,7 @@ class Store:
     def add_grade(self, turn_id: str, grade: Grade, status: TurnStatus, **usage: Any) -> None:
         """Keep a grade (never overwriting an earlier one) and set the turn's status."""
         with self._write() as db:
-            db.execute(
-                "INSERT INTO grades (turn_id, created_at, status, score, grader_kind, model,"
-                " prompt_version, prompt_hash, rubric_hash, latency_ms, tokens_in, tokens_out,"
-                " cost_usd, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    turn_id,
-                    _ts(grade.created_at),
-                    grade.status.value,
-                    grade.score,
-                    grade.grader.kind,
-                    grade.grader.model,
-                    grade.grader.prompt_version,
-                    grade.grader.prompt_hash,
-                    grade.grader.rubric_hash,
-                    grade.duration_ms,
-                    usage.get("tokens_in", grade.tokens_in),
-                    usage.get("tokens_out", grade.tokens_out),
-                    usage.get("cost_usd", grade.cost_usd),
-                    grade.model_dump_json(),
-                ),
-            )
+            db.execute(_INSERT_GRADE, _grade_row(turn_id, grade, usage))
             db.execute("UPDATE turns SET status = ? WHERE id = ?", (status.value, turn_id))
 
     def _turn(self, row: sqlite3.Row) -> Turn:

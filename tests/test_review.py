@@ -1,0 +1,120 @@
+"""Transcript review from the CLI: search (FTS5 trigram and the short-query fallback),
+filters, export to Markdown / JSON / HTML, and import."""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from interviewer.store.repo import Store
+from tests.conftest import Result
+
+Cli = Callable[..., Result]
+ZH = "L1正则化会让很多权重变成0,得到稀疏解;L2是平方和。"
+EN = "Dropout randomly zeroes units during training and is off at inference."
+
+
+@pytest.fixture
+def two_sessions(cli: Cli) -> list[str]:
+    assert cli("grade", "1", "--answer", ZH).code == 0
+    assert cli("grade", "3", "--answer", EN).code == 0
+    return [s["id"] for s in json.loads(cli("sessions", "--json").out)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("稀疏", {"l1"}),
+        ("正则", {"l1"}),
+        ("正则化", {"l1"}),
+        ("zeroes units", {"dropout"}),
+        ("L1", {"l1"}),
+        ("nothing like this", set()),
+    ],
+)
+def test_search_finds_chinese_inside_words_and_short_queries(
+    cli: Cli, two_sessions: list[str], text: str, expected: set[str]
+) -> None:
+    rows = json.loads(cli("sessions", "--search", text, "--json").out)
+    found = set()
+    for row in rows:
+        shown = json.loads(cli("sessions", "show", row["id"], "--json").out)
+        found.add("l1" if shown["question_ids"] == ["l1-l2-regularization"] else "dropout")
+    assert found == expected
+
+
+def test_filters(cli: Cli, two_sessions: list[str]) -> None:
+    assert len(json.loads(cli("sessions", "--grader", "offline", "--json").out)) == 2
+    assert json.loads(cli("sessions", "--grader", "gpt", "--json").out) == []
+    assert len(json.loads(cli("sessions", "--question", "3", "--json").out)) == 1
+    assert (
+        len(
+            json.loads(
+                cli("sessions", "--since", "2000-01-01", "--until", "2999-01-01", "--json").out
+            )
+        )
+        == 2
+    )
+    assert json.loads(cli("sessions", "--since", "2999-01-01", "--json").out) == []
+    assert cli("sessions", "--since", "yesterday").code == 2
+    high = json.loads(cli("sessions", "--min-score", "9.9", "--json").out)
+    assert all(r["average"] >= 9.9 for r in high)
+
+
+def test_export_formats_and_json_round_trip(
+    cli: Cli, two_sessions: list[str], tmp_path: Path, isolated_home: Path
+) -> None:
+    sid = two_sessions[-1]  # the oldest: the Chinese answer to question 1
+    for fmt in ("md", "json", "html"):
+        out = tmp_path / f"one.{fmt}"
+        assert cli("sessions", "export", sid, "--format", fmt, "--out", str(out)).code == 0
+        assert out.read_text(encoding="utf-8")
+    page = (tmp_path / "one.html").read_text(encoding="utf-8")
+    assert "<mark>" in page and "http://" not in page and "https://" not in page  # self-contained
+    many = tmp_path / "many"
+    assert (
+        cli("sessions", "export", *two_sessions, "--format", "html", "--out", str(many)).code == 0
+    )
+    assert len(list(many.glob("session-*.html"))) == 2 and (many / "index.html").exists()
+    exported = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))
+    # a duplicate changes nothing and says why
+    r = cli("sessions", "import", str(tmp_path / "one.json"))
+    assert r.code == 2 and "already in the store" in r.err
+    # into a fresh store: the session comes back whole
+    cli("sessions", "delete", sid, "--yes")
+    assert cli("sessions", "import", str(tmp_path / "one.json")).code == 0
+    again = json.loads(cli("sessions", "show", sid, "--json").out)
+    assert again == exported["session"]
+    assert cli("sessions", "--search", "稀疏", "--json").out.count(sid) == 1  # indexed again
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not JSON"),
+        ('{"format": "other"}', "not an interviewer session export"),
+        (
+            '{"format": "interviewer.session/1", "session": {"id": "x"}}',
+            "session.created_at: Field required",
+        ),
+    ],
+)
+def test_bad_import_changes_nothing(
+    cli: Cli, tmp_path: Path, isolated_home: Path, content: str, message: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    r = cli("sessions", "import", str(bad))
+    assert r.code == 2 and message in r.err and str(bad) in r.err
+    assert json.loads(cli("sessions", "--json").out) == []
+
+
+def test_search_index_follows_the_store(tmp_path: Path) -> None:
+    store = Store(tmp_path / "t.sqlite3")
+    session = store.create_session(mode="grade", grader="offline")
+    turn = store.add_turn(session.id, question_id="q", prompt="question text")
+    store.submit_answer(turn.id, "权重衰减")
+    assert store.search("衰减") and store.search("question text")
+    store.delete_session(session.id)
+    assert store.search("衰减") == [] and store.search("question text") == []
