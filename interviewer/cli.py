@@ -36,6 +36,16 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError("give a number of seconds above 0")
+    return number
+
+
 def _json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
@@ -126,7 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--depth", type=int, metavar="D", help="follow-ups per question, 0-3 (default 2)"
     )
-    p.add_argument("--time-limit", type=int, metavar="SECONDS", help="mark answers over this time")
+    p.add_argument(
+        "--time-limit", type=_positive, metavar="SECONDS", help="mark answers over this time"
+    )
     p.add_argument("--resume", metavar="ID", help="continue an unfinished session")
     _grader_options(p)
 
@@ -237,6 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InterviewerError as exc:
         print(f"interviewer: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)
+    except BrokenPipeError:  # `interviewer questions | head`
+        sys.stderr.close()
+        return 0
     except OSError as exc:  # a file we were pointed at: say which, in one line
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"interviewer: error: {where}{exc.strerror or exc}", file=sys.stderr)
@@ -244,9 +259,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interviewer: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `interviewer questions | head`
-        sys.stderr.close()
-        return 0
+    except Exception as exc:  # a bug: one line (the traceback with --debug)
+        if getattr(args, "debug", False):
+            raise
+        print(
+            f"interviewer: error: unexpected {type(exc).__name__}: {exc} "
+            "(rerun with --debug for details)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -85,6 +85,9 @@ T = {
 VERDICT_ZH = {"strong": "优秀", "ready": "可以面试", "needs work": "还需准备"}
 
 
+COMMANDS = ("/hint", "/skip", "/reveal", "/next", "/quit", "/retry", "/offline")
+
+
 class Quit(Exception):
     """The candidate asked to stop (or input ended): save and pause."""
 
@@ -102,12 +105,15 @@ class PlainInterview:
         self.out.flush()
 
     def read(self) -> str | None:
+        # bytes that are not UTF-8 (a pipe from anywhere) become U+FFFD, not a crash
         line = self.stdin.readline()
         return None if line == "" else line.rstrip("\r\n")
 
     # the loop ---------------------------------------------------------------------------
 
     def run(self) -> int:
+        if hasattr(self.stdin, "reconfigure"):
+            self.stdin.reconfigure(errors="replace")
         with asyncio.Runner() as self.runner:
             return self._run()
 
@@ -154,12 +160,18 @@ class PlainInterview:
                 text = "\n".join(self.lines).strip()
                 if not text:
                     continue  # nothing typed yet: a stray '.' is not an answer
+                try:
+                    self.show_async(self.iv.submit(text))
+                except UsageError as exc:  # e.g. too long: the lines stay, the draft is saved
+                    self.say(str(exc))
+                    continue
                 self.lines = []
-                self.show_async(self.iv.submit(text))
                 return
-            if line.startswith("/") and self.command(line.strip()):
-                return
-            if not line.startswith("/"):
+            command = line.strip()
+            if command in COMMANDS:
+                if self.command(command):
+                    return
+            else:  # any other line, "/" or not, is part of the answer
                 if not self.lines:
                     self.iv.keystroke()
                 self.lines.append(line)

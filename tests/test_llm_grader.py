@@ -316,3 +316,17 @@ def test_session_debrief_from_the_summary_template(stub: StubServer, tmp_path: P
         store, BANK, OfflineGrader(), select_questions(BANK, refs="3"), language="en"
     )
     assert run(offline.debrief()) is None
+
+
+@pytest.mark.parametrize(
+    "quote", ["a", "dropout", "d...s", "is sparse", "Dropout is used in training."]
+)
+def test_short_cut_or_reused_quotes_cannot_cover_the_rubric(
+    stub: StubServer, tmp_path: Path, quote: str
+) -> None:
+    answer = "Dropout is used in training. This sparse note says nothing more."
+    everything = {kp.id: ("covered", quote) for kp in Q.key_points}
+    stub.default = Reply(grade_json(everything))
+    grade = run(grader(stub, tmp_path).agrade(Q, answer))
+    covered = [r for r in grade.key_points if r.verdict != "missed"]
+    assert len(covered) <= 2 and grade.score is not None and grade.score <= 3.5

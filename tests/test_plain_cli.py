@@ -202,3 +202,40 @@ def test_grade_saves_unless_no_save(isolated_home: Path, tmp_path: Path) -> None
             (turn,) = db.turns(sessions[mode]["id"])  # the bad line has no turn
             assert turn.answer == ANSWER and turn.status == TurnStatus.GRADED and turn.grades
             assert sessions[mode]["status"] == "finished"
+
+
+def test_plain_keeps_slash_lines_and_survives_bad_input(isolated_home: Path) -> None:
+    script = "Dropout zeroes units at random in training.\n/ and at inference nothing is dropped.\n.\n/quit\n"
+    assert (
+        interviewer(
+            "interview", "--plain", "--questions", "3", stdin=script, home=isolated_home
+        ).returncode
+        == 0
+    )
+    with store(isolated_home) as db:
+        (session,) = db.list_sessions()
+        assert "/ and at inference" in db.turns(session["id"])[0].answer
+    long = "x " * 11_000 + "\n.\n/quit\n"
+    r = interviewer("interview", "--plain", "--questions", "3", stdin=long, home=isolated_home)
+    assert r.returncode == 0 and "graded whole" in r.stdout and "Resume with" in r.stdout
+
+
+def test_cli_rejects_bad_values_in_one_line(isolated_home: Path) -> None:
+    r = interviewer("interview", "--plain", "--time-limit", "-5", home=isolated_home)
+    assert r.returncode == 2 and "above 0" in r.stderr
+    r = interviewer(
+        "grade",
+        "3",
+        "--answer",
+        "x y z",
+        "--grader",
+        "openai/m",
+        "--api-key-env",
+        "sk-proj-SECRETabcdef123456",
+        home=isolated_home,
+    )
+    assert (
+        r.returncode == 2
+        and "SECRET" not in r.stderr
+        and "not an environment variable name" in r.stderr
+    )

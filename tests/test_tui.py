@@ -254,3 +254,26 @@ def test_no_model_library_before_the_first_frame(tmp_path: Path) -> None:
     data = json.loads(report.read_text())
     assert data["time"] > 0
     assert not {"openai", "litellm", "pydantic", "interviewer.bank.loader"} & set(data["modules"])
+
+
+async def test_too_long_answer_stays_in_the_box(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = await start(pilot, "3")
+        screen.query_one(TextArea).load_text("x " * 10_001)
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.1)
+        assert "20,001 characters" in str(screen.query_one("#status").render())
+        assert screen.query_one(TextArea).text == "x " * 10_001
+
+
+async def test_box_is_closed_when_no_question_waits(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = await start(pilot, "3", depth=0)
+        assert not screen.query_one(TextArea).disabled
+        await answer(pilot, screen, WEAK)
+        assert screen.query_one(TextArea).disabled  # the question is done: ctrl+n moves on
+        assert "ctrl+n" in str(screen.query_one("#status").render())

@@ -38,6 +38,8 @@ def parse_yaml(text: str) -> Parsed:
         return Parsed(None, errors=[(line, (), f"invalid YAML: {exc.problem or exc}")])
     except yaml.YAMLError as exc:
         return Parsed(None, errors=[(None, (), f"invalid YAML: {exc}")])
+    except RecursionError:
+        return Parsed(None, errors=[(None, (), "invalid YAML: an alias refers to itself")])
     finally:
         loader.dispose()
     parsed = Parsed(data)

@@ -44,6 +44,8 @@ def _read_answer(args: argparse.Namespace) -> str:
         except OSError as exc:
             raise UsageError(f"{where}: {exc.strerror}") from None
     else:
+        if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8 become U+FFFD
+            sys.stdin.reconfigure(errors="replace")
         text, where = sys.stdin.read(), "stdin"
     if not text.strip():
         raise UsageError(f"{where}: the answer is empty; nothing to grade")

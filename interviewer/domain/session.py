@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.domain.grade import Grade
-from interviewer.vocab import TurnStatus
+from interviewer.vocab import GradeStatus, TurnStatus
 
 SessionMode = Literal["interview", "grade", "batch"]
 SessionStatus = Literal["active", "paused", "finished"]
@@ -35,6 +35,11 @@ class Turn(BaseModel):
 
     @property
     def grade(self) -> Grade | None:
+        """The current grade: the newest complete one (a later partial from a cancelled
+        regrade does not replace it), else the newest of any kind."""
+        for grade in reversed(self.grades):
+            if grade.status == GradeStatus.GRADED:
+                return grade
         return self.grades[-1] if self.grades else None
 
 

@@ -16,6 +16,7 @@ from interviewer.bank.loader import Bank
 from interviewer.domain.grade import FollowUp, Grade, GraderInfo
 from interviewer.domain.rubric import Probe, Question
 from interviewer.domain.session import Session, Turn
+from interviewer.domain.text import Localized
 from interviewer.engine.events import (
     DoneReason,
     Event,
@@ -285,6 +286,7 @@ class Interview:
         q = self.bank.find(turn.question_id)
         yield GradingStarted(turn.id, self.grader.name)
         last_partial: Grade | None = None
+        was_graded = turn.status == TurnStatus.GRADED
         try:
             if turn.kind == "main":
                 main = turn
@@ -307,17 +309,16 @@ class Interview:
                     q, probe, turn.answer, asked_text=turn.prompt, main_answer=main.answer
                 )
         except InterviewerError as exc:
-            self.store.update_turn(turn.id, status=TurnStatus.FAILED)
-            self._refresh()
+            # a failed regrade leaves an earlier grade in place; what streamed in is kept
+            status = TurnStatus.GRADED if was_graded else TurnStatus.FAILED
+            self._keep_partial(turn, last_partial, status)
             yield GradingFailed(turn.id, str(exc))
             return
         except (asyncio.CancelledError, GeneratorExit):
             # cancelled: keep what arrived, marked partial; the answer stays gradable
-            if last_partial is not None:
-                self.store.add_grade(turn.id, last_partial, TurnStatus.UNGRADED)
-            else:
-                self.store.update_turn(turn.id, status=TurnStatus.UNGRADED)
-            self._refresh()
+            self._keep_partial(
+                turn, last_partial, TurnStatus.GRADED if was_graded else TurnStatus.UNGRADED
+            )
             raise
         assert grade is not None
         status = TurnStatus.UNGRADED if grade.status == GradeStatus.UNGRADED else TurnStatus.GRADED
@@ -328,6 +329,13 @@ class Interview:
             return
         for event in self._after_grade():
             yield event
+
+    def _keep_partial(self, turn: Turn, partial: Grade | None, status: TurnStatus) -> None:
+        if partial is not None:
+            self.store.add_grade(turn.id, partial, status)
+        else:
+            self.store.update_turn(turn.id, status=status)
+        self._refresh()
 
     def _main_follow_up_candidates(self, main: Turn) -> list[FollowUp]:
         asked = {t.probe_id for t in self.follow_ups(main)}
@@ -379,13 +387,15 @@ class Interview:
             ),
             "missed_point",
         )
+        # the question as asked and stored (a model grader words it for the candidate)
         follow = FollowUp(
             probe_id=probe.id,
             kind=probe.kind,
-            question=probe.question,
+            question=Localized(**{self.lang: turn.prompt}),
             targets=probe.targets,
             reason=reason,
         )
+
         number = len([t for t in self.follow_ups(main) if t.seq <= turn.seq])
         return FollowUpAsked(turn.id, follow, number, self.session.follow_up_depth)
 

@@ -6,6 +6,7 @@ with one-line messages. Cancelling the awaiting task closes the request.
 """
 
 import asyncio
+import importlib
 import json
 import logging
 import os
@@ -218,13 +219,12 @@ class OpenAIClient(ModelClient):
         self._sdk: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    @property
-    def _client(self) -> Any:
-        """The SDK client of the running event loop (its connection pool belongs to one loop)."""
+    async def _sdk_client(self) -> Any:
+        """The SDK client of the running event loop (its connection pool belongs to one loop);
+        the first use imports openai in a thread, so an event loop never waits on it."""
         loop = asyncio.get_running_loop()
         if self._sdk is None or self._loop is not loop:
-            import openai
-
+            openai = await asyncio.to_thread(importlib.import_module, "openai")
             # the SDK's own retries are off: ours honour Retry-After and stay within max_retries
             self._sdk = openai.AsyncOpenAI(
                 base_url=self.spec.api_base,
@@ -237,7 +237,7 @@ class OpenAIClient(ModelClient):
 
     async def _complete(self, request: ChatRequest) -> ChatResponse:
         started = time.perf_counter()
-        raw = await self._client.chat.completions.create(
+        raw = await (await self._sdk_client()).chat.completions.create(
             model=self.spec.sdk_model, **_options(self.spec, request)
         )
         if not getattr(raw, "choices", None):
@@ -254,7 +254,7 @@ class OpenAIClient(ModelClient):
 
     async def _stream(self, request: ChatRequest) -> AsyncIterator[Delta | StreamEnd]:
         started = time.perf_counter()
-        stream = await self._client.chat.completions.create(
+        stream = await (await self._sdk_client()).chat.completions.create(
             model=self.spec.sdk_model,
             stream=True,
             stream_options={"include_usage": True},
@@ -297,7 +297,13 @@ class LiteLLMClient(ModelClient):
 
     def __init__(self, spec: ModelSpec, sleep: Sleep = asyncio.sleep) -> None:
         super().__init__(spec, sleep)
-        self._litellm = import_litellm()
+        self._litellm: Any = None
+
+    async def _lib(self) -> Any:
+        """litellm, imported in a thread on first use (it takes seconds)."""
+        if self._litellm is None:
+            self._litellm = await asyncio.to_thread(import_litellm)
+        return self._litellm
 
     def _kwargs(self, request: ChatRequest) -> dict[str, Any]:
         kwargs = _options(self.spec, request) | {
@@ -321,7 +327,7 @@ class LiteLLMClient(ModelClient):
 
     async def _complete(self, request: ChatRequest) -> ChatResponse:
         started = time.perf_counter()
-        raw = await self._litellm.acompletion(**self._kwargs(request))
+        raw = await (await self._lib()).acompletion(**self._kwargs(request))
         if not getattr(raw, "choices", None):
             raise e.BadResponse(f"{self.spec.label}: the answer has no choices")
         choice = raw.choices[0]
@@ -340,7 +346,7 @@ class LiteLLMClient(ModelClient):
 
     async def _stream(self, request: ChatRequest) -> AsyncIterator[Delta | StreamEnd]:
         started = time.perf_counter()
-        stream = await self._litellm.acompletion(
+        stream = await (await self._lib()).acompletion(
             **self._kwargs(request), stream=True, stream_options={"include_usage": True}
         )
         parts, finish, usage = [], None, Usage()

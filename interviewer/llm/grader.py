@@ -49,6 +49,7 @@ from interviewer.llm.spec import ModelSpec
 from interviewer.llm.types import ChatRequest, ChatResponse, Delta, StreamEnd, StructuredMode
 from interviewer.vocab import GradeStatus, Verdict
 
+MAX_POINTS_PER_QUOTE = 2  # the same quoted span may support at most this many key points
 REASONS = {"missed": "missed_point", "deeper": "go_deeper", "challenge": "challenge_misconception"}
 Clock = Callable[[], datetime]
 
@@ -193,6 +194,7 @@ class LLMGrader:
             elif f"unknown_key_point:{j.id}" not in flags:
                 flags.append(f"unknown_key_point:{j.id}")  # dropped
         results = []
+        used: dict[tuple[int | None, int | None], int] = {}
         for pid in ids:
             j = by_id.get(pid)
             if j is None:
@@ -201,9 +203,14 @@ class LLMGrader:
             verdict, evidence, item_flags = Verdict(j.verdict), [], []
             if verdict != Verdict.MISSED:
                 found = find_quote(j.quote, answer) if j.quote.strip() else None
+                span = (found.start, found.end) if found else None
                 if found is None:  # no evidence in the answer: the verdict does not count
                     verdict, item_flags = Verdict.MISSED, ["unsupported_quote"]
+                elif used.get(span, 0) >= MAX_POINTS_PER_QUOTE:  # type: ignore[arg-type]
+                    # one sentence cannot stand for the whole rubric
+                    verdict, item_flags = Verdict.MISSED, ["reused_quote"]
                 else:
+                    used[span] = used.get(span, 0) + 1  # type: ignore[index]
                     evidence = [found]
             results.append(
                 KeyPointResult(
@@ -338,6 +345,9 @@ class LLMGrader:
                 or not proposal.question.strip()
             ):
                 continue
+            if not self._fits(probe, verdicts, present):  # grounded in the checked verdicts only
+                flags.append(f"ungrounded_probe:{probe.id}")
+                continue
             chosen.append(
                 FollowUp(
                     probe_id=probe.id,
@@ -354,6 +364,17 @@ class LLMGrader:
             if all(f.probe_id != c.probe_id for c in chosen):
                 chosen.append(f)
         return chosen
+
+    @staticmethod
+    def _fits(probe: Probe, verdicts: dict[str, Verdict], present: list[str]) -> bool:
+        """The policy's conditions (engine/followup.py): probe what was missed, go deeper on
+        what was covered, challenge what was stated."""
+        got = [verdicts.get(t, Verdict.MISSED) for t in probe.targets]
+        if probe.kind.value == "missed":
+            return any(v != Verdict.COVERED for v in got)
+        if probe.kind.value == "deeper":
+            return any(v != Verdict.MISSED for v in got)
+        return bool(present) or any(v != Verdict.MISSED for v in got)
 
     def _combine(
         self, samples: list[tuple[list[KeyPointResult], list[MisconceptionResult]]]

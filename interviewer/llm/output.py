@@ -116,9 +116,35 @@ def _squeeze(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
+MIN_QUOTE_WORDS = 3  # Latin words, or
+MIN_QUOTE_CJK = 4  # Chinese characters: "a", "dropout" or "d...s" is not evidence
+
+
+def _substantial(quote: str) -> bool:
+    words = re.findall(r"[^\W\d_]+|\d+", re.sub(r"[\u3400-\u9fff]", " ", quote))
+    cjk = re.findall(r"[\u3400-\u9fff]", quote)
+    return (
+        len(words) >= MIN_QUOTE_WORDS
+        or len(cjk) >= MIN_QUOTE_CJK
+        or (len(words) >= 2 and len(cjk) >= 2)
+    )
+
+
+def _on_word_boundaries(answer: str, start: int, end: int) -> bool:
+    """A quote must not start or end inside a Latin word ("is sparse" is not in "this sparse")."""
+    before = answer[start - 1] if start > 0 else " "
+    after = answer[end] if end < len(answer) else " "
+    inside = lambda a, b: a.isascii() and a.isalnum() and b.isascii() and b.isalnum()  # noqa: E731
+    return not inside(before, answer[start]) and not inside(answer[end - 1], after)
+
+
 def find_quote(quote: str, answer: str) -> Evidence | None:
-    """Where `quote` is in `answer` (segments joined by "..." in order), or None."""
-    parts = [p for p in (_squeeze(s)[0] for s in _ELLIPSIS.split(quote)) if p]
+    """Where `quote` is in `answer` (segments joined by "..." in order), or None. Too short a
+    quote, or one cut out of the middle of words, is not evidence."""
+    segments = [s for s in _ELLIPSIS.split(quote) if s.strip()]
+    if not segments or not all(_substantial(s) for s in segments):
+        return None
+    parts = [p for p in (_squeeze(s)[0] for s in segments) if p]
     if not parts:
         return None
     text, origin = _squeeze(answer)
@@ -132,4 +158,6 @@ def find_quote(quote: str, answer: str) -> Evidence | None:
         pos = at + len(part)
     assert first is not None and last is not None
     start, end = origin[first], origin[last] + 1
+    if not _on_word_boundaries(answer, start, end):
+        return None
     return Evidence(quote=answer[start:end], start=start, end=end)

@@ -7,7 +7,10 @@ import re
 from interviewer.errors import ConfigError
 
 # Things that look like keys even when we were not told them (a server echoing a header).
-_KEY_LIKE = re.compile(r"\b(sk|rk|pk|key|gsk|xai|AIza)[-_][A-Za-z0-9_\-]{8,}|\bBearer\s+\S+", re.I)
+_KEY_LIKE = re.compile(
+    r"\b(sk|rk|pk|key|gsk|xai|hf)[-_][A-Za-z0-9_\-]{8,}|\bAIza[A-Za-z0-9_\-]{20,}|\bBearer\s+\S+",
+    re.I,
+)
 MASK = "***"
 _known: set[str] = set()
 

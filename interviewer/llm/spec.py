@@ -5,6 +5,7 @@ and every OpenAI-compatible server: Ollama /v1, llama.cpp, vLLM, LM Studio, a Li
 every other `provider/model` goes through litellm.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -12,6 +13,7 @@ from interviewer.errors import UsageError
 from interviewer.settings import ModelProfile, Settings, redact_url
 
 Route = Literal["openai", "litellm"]
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 Structured = Literal["json_schema", "json_object", "prompt", "auto"]
 
 
@@ -65,6 +67,12 @@ def resolve_model(
     if api_base:
         data["api_base"] = api_base
     if api_key_env:
+        if not _ENV_NAME.fullmatch(api_key_env) or len(api_key_env) > 64:
+            # never echo it: it may be the key itself, pasted where its variable's name belongs
+            raise UsageError(
+                "--api-key-env: not an environment variable name "
+                "(give the NAME of the variable that holds the key)"
+            )
         data["api_key_env"] = api_key_env
     if data["model"].startswith("openai/") and not data["api_base"] and not data["api_key_env"]:
         data["api_key_env"] = "OPENAI_API_KEY"

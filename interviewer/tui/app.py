@@ -236,7 +236,16 @@ class InterviewerApp(App[None]):
         names = ["offline", *sorted(self.settings.models)]
 
         def chosen(name: str | None) -> None:
-            callback(self.context.grader(name) if name else None)
+            from interviewer.errors import InterviewerError
+
+            if not name:
+                return
+            try:
+                grader = self.context.grader(name)
+            except InterviewerError as exc:  # a missing key, say: one line, the app goes on
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            callback(grader)
 
         self.push_screen(GraderChoice(tr("choose_grader", self.lang), names), chosen)
 

@@ -63,6 +63,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "已进入下一题,未答的追问记为跳过。",
     },
     "hint": {"en": "Hint: {text}", "zh": "提示:{text}"},
+    "no_open_turn": {
+        "en": "No question is waiting for an answer: ctrl+n next, ctrl+g regrade.",
+        "zh": "当前没有待回答的问题:ctrl+n 下一题,ctrl+g 重新评分。",
+    },
     "no_hint": {
         "en": "No more hints (hints are for the main answer, before you submit).",
         "zh": "没有更多提示(提示仅在提交主回答前可用)。",

@@ -21,11 +21,12 @@ from interviewer.engine.events import (
     QuestionDone,
     SessionFinished,
 )
+from interviewer.engine.guards import check_length
 from interviewer.engine.interview import Interview
 from interviewer.errors import InterviewerError
 from interviewer.tui.i18n import tr
 from interviewer.tui.widgets import GradeView, TurnView
-from interviewer.vocab import GradeStatus
+from interviewer.vocab import GradeStatus, TurnStatus
 
 AUTOSAVE_SECONDS = 3.0
 
@@ -56,6 +57,19 @@ class InterviewScreen(Screen[None]):
         self.grading: Worker[None] | None = None
         self.saved_text = ""
         self.typed = False
+        self.pending_text = ""
+
+    def sync_box(self) -> None:
+        """The answer box takes text only while a question waits for an answer, so nothing can
+        be typed where it would not be kept."""
+        areas = self.query(TextArea)
+        if not areas:
+            return
+        turn = self.iv.open_turn()
+        waiting = turn is not None and turn.status == TurnStatus.DRAFT
+        areas.first().disabled = not waiting
+        if waiting:
+            areas.first().focus()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="progress")
@@ -75,8 +89,30 @@ class InterviewScreen(Screen[None]):
         self.set_interval(1.0, self.tick)
         self.tick()
         self.query_one(TextArea).focus()
+        self.show_earlier_answers()
         if any(t.status.value in ("submitted",) for t in self.iv.turns):
             self.run_grading(self.iv.grade_pending())  # saved but never graded: grade it now
+        else:
+            self.sync_box()
+
+    def show_earlier_answers(self) -> None:
+        """On resume: the answers already given to this question, and their grades."""
+        main = self.iv.main_turn()
+        if main is None:
+            return
+        for turn in [main, *self.iv.follow_ups(main)]:
+            if turn.kind == "follow_up":
+                self.say(tr("interviewer", self.lang), turn.prompt, "interviewer")
+            if turn.answer:
+                self.say(tr("you", self.lang), turn.answer, "candidate")
+            if turn.grade is not None:
+                view = GradeView(
+                    self.iv.bank.find(turn.question_id), self.lang, self._probe_texts(turn)
+                )
+                self.query_one("#log", VerticalScroll).mount(view)
+                view.show(turn.grade)
+            elif turn.status.value in ("failed", "ungraded"):
+                self.status(tr("ungraded", self.lang))
 
     # -- display ----------------------------------------------------------------------------
 
@@ -109,6 +145,7 @@ class InterviewScreen(Screen[None]):
     def show_events(self, events: list[Event]) -> None:
         for event in events:
             self.show_event(event)
+        self.sync_box()
 
     def show_event(self, event: Event) -> None:
         lang = self.lang
@@ -194,11 +231,18 @@ class InterviewScreen(Screen[None]):
             self.status(tr("empty_answer", self.lang))
             return
         if self.iv.open_turn() is None:
+            self.status(tr("no_open_turn", self.lang))
+            return
+        try:
+            check_length(text)  # before the box is cleared: nothing typed is lost
+        except InterviewerError as exc:
+            self.status(str(exc))
             return
         self.say(tr("you", self.lang), text, "candidate")
         area.load_text("")
         self.saved_text = ""
         self.typed = False
+        self.pending_text = text
         self.run_grading(self.iv.submit(text))
 
     def run_grading(self, events: Any) -> None:
@@ -212,8 +256,12 @@ class InterviewScreen(Screen[None]):
                 self.show_event(event)
         except InterviewerError as exc:
             self.status(str(exc))
+            if self.pending_text and not self.query_one(TextArea).text:
+                self.query_one(TextArea).load_text(self.pending_text)  # give the text back
         finally:
+            self.pending_text = ""
             self.tick()
+            self.sync_box()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is self.grading and event.state == WorkerState.CANCELLED:
