@@ -62,6 +62,9 @@ def test_wheel_ships_rubrics_and_prompts(wheel: Path) -> None:
         assert f"interviewer/rubrics/ml-training/{name}" in names
     assert any(n.startswith("interviewer/prompts/") for n in names)
     assert not any(n.startswith(("tests/", "rubrics/", "prompts/")) for n in names)
+    # every module of the source tree ships (the package list in pyproject is explicit)
+    for module in (REPO / "interviewer").rglob("*.py"):
+        assert module.relative_to(REPO).as_posix() in names, module
 
 
 def test_installed_wheel_runs_outside_the_repo(wheel: Path, tmp_path: Path) -> None:
@@ -119,3 +122,8 @@ def test_installed_wheel_runs_outside_the_repo(wheel: Path, tmp_path: Path) -> N
     )
     assert interview.returncode == 0, interview.stderr
     assert "Overall:" in interview.stdout
+    # and the TUI paints its first frame from the installed package (headless driver)
+    report = tmp_path / "frame.json"
+    code = "from interviewer.tui.app import InterviewerApp; InterviewerApp(lang='en').run(headless=True)"
+    run([str(py), "-c", code], cwd=outside, env=env | {"INTERVIEWER_FIRST_FRAME_FILE": str(report)})
+    assert report.exists()
