@@ -9,7 +9,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "start": {"en": "Start interview", "zh": "开始面试"},
     "resume": {"en": "Resume", "zh": "继续"},
     "selection": {"en": "Questions", "zh": "题目"},
-    "all": {"en": "All {n} in order", "zh": "全部 {n} 题,按顺序"},
+    "all": {"en": "All questions, in order", "zh": "全部题目,按顺序"},
     "random": {"en": "Random N", "zh": "随机 N 题"},
     "by_tag": {"en": "By tag", "zh": "按标签"},
     "chosen": {"en": "Chosen (e.g. 1,3,7)", "zh": "指定题号(如 1,3,7)"},

@@ -48,7 +48,7 @@ class HomeScreen(Screen[None]):
     async def _build_form(self) -> None:
         t = self.lang
         row = Horizontal(
-            Select([(tr("all", t, n="…"), "all")], value="all", allow_blank=False, id="mode"),
+            Select([(tr("all", t), "all")], value="all", allow_blank=False, id="mode"),
             Input(placeholder=tr("selection_value", t), id="value"),
             id="row",
         )
@@ -90,7 +90,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#status", Static).update("")
         self.query_one("#mode", Select).set_options(
             [
-                (tr("all", t, n=total), "all"),
+                (tr("all", t), "all"),
                 (tr("random", t), "random"),
                 (tr("by_tag", t), "tag"),
                 (tr("chosen", t), "chosen"),
