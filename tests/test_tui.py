@@ -58,10 +58,10 @@ async def start(pilot, questions: str, depth: int = 2) -> InterviewScreen:  # ty
     home.query_one("#mode", Select).value = "chosen"
     home.query_one("#value", Input).value = questions
     home.query_one("#depth", Select).value = depth
-    await pilot.click("#start")
-    for _ in range(40):
+    home.query_one("#start", Button).press()  # the button press a click sends
+    for _ in range(60):
         await pilot.pause(0.05)
-        if isinstance(pilot.app.screen, InterviewScreen):
+        if isinstance(pilot.app.screen, InterviewScreen) and pilot.app.screen.query("#log > *"):
             break
     assert isinstance(pilot.app.screen, InterviewScreen), home.query_one("#status").render()
     return pilot.app.screen
@@ -141,8 +141,11 @@ async def test_draft_restored_after_a_crash(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         assert app.screen.query_one("#sessions", Select).value == iv.session.id
-        await pilot.click("#resume")
-        await pilot.pause(0.2)
+        app.screen.query_one("#resume", Button).press()
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, InterviewScreen) and app.screen.query(TextArea):
+                break
         assert isinstance(app.screen, InterviewScreen)
         assert app.screen.query_one(TextArea).text == "half an answer typed before the crash"
 
