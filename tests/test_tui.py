@@ -280,3 +280,64 @@ async def test_box_is_closed_when_no_question_waits(tmp_path: Path) -> None:
         await answer(pilot, screen, WEAK)
         assert screen.query_one(TextArea).disabled  # the question is done: ctrl+n moves on
         assert "ctrl+n" in str(screen.query_one("#status").render())
+
+
+async def test_review_screen_lists_searches_reads_exports_and_resumes(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    from textual.widgets import DataTable, Static
+
+    from interviewer.tui.screens.review import ReviewScreen
+
+    store = Store(tmp_path / "t.sqlite3")
+    finished = Interview.start(
+        store,
+        BANK,
+        OfflineGrader(),
+        select_questions(BANK, refs="1"),
+        language="en",
+        follow_up_depth=0,
+    )
+    finished.ask()
+    async for _ in finished.submit("L1正则化会让很多权重变成0,得到稀疏解;L2是平方和。"):
+        pass
+    finished.next()
+    unfinished = Interview.start(
+        store, BANK, OfflineGrader(), select_questions(BANK, refs="3"), language="en"
+    )
+    unfinished.ask()
+    unfinished.pause()
+    app = InterviewerApp(
+        context_factory=lambda: Context(Settings(), bank=BANK, store=store), lang="en"
+    )
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#review", Button).press()
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ReviewScreen):
+                break
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.query_one(DataTable).row_count == 2
+        screen.query_one("#filter", Input).value = "稀疏"  # found inside 稀疏解
+        await pilot.pause(0.2)
+        assert screen.query_one(DataTable).row_count == 1
+        screen.show_session(finished.session.id)
+        assert "稀疏解" in str(screen.query_one("#transcript", Static).render())
+        await pilot.press("ctrl+e")
+        await pilot.pause(0.1)
+        assert (isolated_home / "data" / "exports" / f"session-{finished.session.id}.html").exists()
+        screen.query_one("#filter", Input).value = ""
+        await pilot.pause(0.2)
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=[r["id"] for r in screen.rows].index(unfinished.session.id))
+        await pilot.press("ctrl+u")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, InterviewScreen):
+                break
+        assert (
+            isinstance(app.screen, InterviewScreen)
+            and app.screen.iv.session.id == unfinished.session.id
+        )

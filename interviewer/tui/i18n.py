@@ -63,6 +63,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "已进入下一题,未答的追问记为跳过。",
     },
     "hint": {"en": "Hint: {text}", "zh": "提示:{text}"},
+    "review_filter": {
+        "en": "Search answers, questions and feedback (Enter opens a session)",
+        "zh": "搜索回答、题目和反馈(回车打开会话)",
+    },
+    "review_count": {
+        "en": "{n} session(s). ctrl+e export HTML, ctrl+u resume, escape back.",
+        "zh": "共 {n} 个会话。ctrl+e 导出 HTML,ctrl+u 继续,escape 返回。",
+    },
+    "exported": {"en": "Exported to {path}", "zh": "已导出到 {path}"},
+    "not_resumable": {
+        "en": "Only an unfinished interview can be resumed.",
+        "zh": "只能继续未完成的面试。",
+    },
+    "review": {"en": "Review past sessions", "zh": "查看历史记录"},
     "no_open_turn": {
         "en": "No question is waiting for an answer: ctrl+n next, ctrl+g regrade.",
         "zh": "当前没有待回答的问题:ctrl+n 下一题,ctrl+g 重新评分。",

@@ -71,6 +71,7 @@ class HomeScreen(Screen[None]):
         buttons = Horizontal(
             Button(tr("start", t), variant="primary", id="start", disabled=True),
             Button(tr("resume", t), id="resume", disabled=True),
+            Button(tr("review", t), id="review", disabled=True),
             id="buttons",
         )
         await self.query_one("#page", VerticalScroll).mount(grid, Static("", id="reach"), buttons)
@@ -116,6 +117,7 @@ class HomeScreen(Screen[None]):
             self.query_one("#sessions", Select).value = options[0][1]
         self.query_one("#start", Button).disabled = False
         self.query_one("#resume", Button).disabled = not options
+        self.query_one("#review", Button).disabled = False
 
     def show_error(self, message: str) -> None:
         self.query_one("#status", Static).update(message)
@@ -152,6 +154,12 @@ class HomeScreen(Screen[None]):
             depth=int(self.query_one("#depth", Select).value),  # type: ignore[arg-type]
             time_limit=int(limit) if limit.isdigit() and int(limit) > 0 else None,
         )
+
+    @on(Button.Pressed, "#review")
+    def review(self) -> None:
+        from interviewer.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.app.context.open_store(), self.lang))  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#resume")
     def resume(self) -> None:
