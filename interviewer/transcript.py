@@ -34,6 +34,15 @@ def to_markdown(session: Session) -> str:
         out += ["", f"**Grade:** {_score(turn)}"]
         if turn.hints:
             out.append(f"**Hints used:** {', '.join(turn.hints)}")
+        grade = turn.grade
+        if grade and not turn.skipped:
+            marks = {"covered": "✓", "partial": "◐", "missed": "✗"}
+            for r in grade.key_points:
+                quote = (
+                    f" — “{r.evidence[0].quote}”" if r.evidence and r.verdict != "missed" else ""
+                )
+                out.append(f"- {marks[r.verdict.value]} {r.id}{quote}")
+            out += [f"- ✗ misconception: {m.id}" for m in grade.misconceptions if m.present]
         if turn.grade and turn.grade.feedback and not turn.skipped:
             out += ["", "```", turn.grade.feedback, "```"]
         if len(turn.grades) > 1:

@@ -1,6 +1,7 @@
 """Transcript review from the CLI: search (FTS5 trigram and the short-query fallback),
 filters, export to Markdown / JSON / HTML, and import."""
 
+import html
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -77,6 +78,11 @@ def test_export_formats_and_json_round_trip(
         cli("sessions", "export", *two_sessions, "--format", "html", "--out", str(many)).code == 0
     )
     assert len(list(many.glob("session-*.html"))) == 2 and (many / "index.html").exists()
+    index = (many / "index.html").read_text(encoding="utf-8")
+    assert "http://" not in index and "https://" not in index and "<script" not in index
+    for answer in (ZH, EN):  # every answer is in the report (HTML-escaped, evidence marked)
+        plain = index.replace("<mark>", "").replace("</mark>", "")
+        assert html.escape(answer) in plain
     exported = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))
     # a duplicate changes nothing and says why
     r = cli("sessions", "import", str(tmp_path / "one.json"))

@@ -42,7 +42,7 @@ def make_app(
 
 
 async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(50):
+    for _ in range(200):
         await pilot.pause(0.05)
         if (
             isinstance(pilot.app.screen, HomeScreen)
@@ -59,7 +59,7 @@ async def start(pilot, questions: str, depth: int = 2) -> InterviewScreen:  # ty
     home.query_one("#value", Input).value = questions
     home.query_one("#depth", Select).value = depth
     home.query_one("#start", Button).press()  # the button press a click sends
-    for _ in range(60):
+    for _ in range(200):
         await pilot.pause(0.05)
         if isinstance(pilot.app.screen, InterviewScreen) and pilot.app.screen.query("#log > *"):
             break
@@ -109,7 +109,7 @@ async def test_full_interview_offline(tmp_path: Path) -> None:
         await pilot.press("ctrl+k")  # skip question 3
         await pilot.pause(0.1)
         await pilot.press("ctrl+n")
-        for _ in range(40):
+        for _ in range(200):
             await pilot.pause(0.05)
             if isinstance(app.screen, SummaryScreen) and app.screen.query("#verdict"):
                 break
@@ -142,7 +142,7 @@ async def test_draft_restored_after_a_crash(tmp_path: Path) -> None:
         await ready(pilot)
         assert app.screen.query_one("#sessions", Select).value == iv.session.id
         app.screen.query_one("#resume", Button).press()
-        for _ in range(60):
+        for _ in range(200):
             await pilot.pause(0.05)
             if isinstance(app.screen, InterviewScreen) and app.screen.query(TextArea):
                 break
@@ -196,8 +196,10 @@ async def test_model_grading_streams_faults_retry_and_offline_fallback(
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(pilot)
         app.screen.query_one("#grader", Select).value = "stub"
-        await app.workers.wait_for_complete()  # the home screen pings the profile
-        await pilot.pause(0.1)
+        for _ in range(200):  # the home screen pings the profile
+            await pilot.pause(0.05)
+            if "stub: reachable" in str(app.screen.query_one("#reach").render()):
+                break
         assert "stub: reachable" in str(app.screen.query_one("#reach").render())
         stub.script(Reply("truncated stream", chunk_size=4, fault="drop_mid_stream"), grade_reply())
         screen = await start(pilot, "3", depth=0)
@@ -313,15 +315,18 @@ async def test_review_screen_lists_searches_reads_exports_and_resumes(
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(pilot)
         app.screen.query_one("#review", Button).press()
-        for _ in range(40):
+        for _ in range(200):
             await pilot.pause(0.05)
-            if isinstance(app.screen, ReviewScreen):
+            if isinstance(app.screen, ReviewScreen) and app.screen.query_one(DataTable).row_count:
                 break
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         assert screen.query_one(DataTable).row_count == 2
         screen.query_one("#filter", Input).value = "稀疏"  # found inside 稀疏解
-        await pilot.pause(0.2)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if screen.query_one(DataTable).row_count == 1:
+                break
         assert screen.query_one(DataTable).row_count == 1
         screen.show_session(finished.session.id)
         assert "稀疏解" in str(screen.query_one("#transcript", Static).render())
@@ -329,11 +334,14 @@ async def test_review_screen_lists_searches_reads_exports_and_resumes(
         await pilot.pause(0.1)
         assert (isolated_home / "data" / "exports" / f"session-{finished.session.id}.html").exists()
         screen.query_one("#filter", Input).value = ""
-        await pilot.pause(0.2)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if screen.query_one(DataTable).row_count == 2:
+                break
         table = screen.query_one(DataTable)
         table.move_cursor(row=[r["id"] for r in screen.rows].index(unfinished.session.id))
         await pilot.press("ctrl+u")
-        for _ in range(40):
+        for _ in range(200):
             await pilot.pause(0.05)
             if isinstance(app.screen, InterviewScreen):
                 break
@@ -341,3 +349,59 @@ async def test_review_screen_lists_searches_reads_exports_and_resumes(
             isinstance(app.screen, InterviewScreen)
             and app.screen.iv.session.id == unfinished.session.id
         )
+
+
+def test_review_filter_syntax(tmp_path: Path) -> None:
+    from interviewer.tui.screens.review import matches, parse_filter
+
+    filters, words = parse_filter("grader:offline score>=5 since:2026-01-01 q:dropout 稀疏 解")
+    assert words == "稀疏 解" and ("grader", ":", "offline") in filters
+    store = Store(tmp_path / "t.sqlite3")
+    iv = Interview.start(
+        store,
+        BANK,
+        OfflineGrader(),
+        select_questions(BANK, refs="3"),
+        language="en",
+        follow_up_depth=0,
+    )
+    row = {
+        "id": iv.session.id,
+        "grader": "offline",
+        "created_at": "2026-11-30T00:00",
+        "average": 6.0,
+    }
+    assert matches(row, parse_filter("grader:offline score>=5 q:dropout")[0], store)
+    assert not matches(row, parse_filter("score>=7")[0], store)
+    assert not matches(row, parse_filter("q:warmup")[0], store)
+    assert not matches(row, parse_filter("until:2026-11-01")[0], store)
+
+
+async def test_summary_gap_jumps_to_its_answers(tmp_path: Path) -> None:
+    from textual.widgets import OptionList, Static
+
+    from interviewer.tui.screens.review import ReviewScreen
+
+    app, _ = make_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        screen = await start(pilot, "3", depth=0)
+        await answer(pilot, screen, WEAK)
+        await pilot.press("ctrl+n")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, SummaryScreen) and app.screen.query("#gaps"):
+                break
+        gaps = app.screen.query_one("#gaps", OptionList)
+        gaps.focus()
+        gaps.highlighted = 0
+        await pilot.press("enter")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ReviewScreen) and str(
+                app.screen.query_one("#transcript", Static).render()
+            ):
+                break
+        assert isinstance(app.screen, ReviewScreen)
+        shown = str(app.screen.query_one("#transcript", Static).render())
+        assert shown.startswith("## dropout") and WEAK in shown

@@ -49,7 +49,7 @@ def app_for(tmp_path: Path, lang: str) -> InterviewerApp:
 
 
 async def wait_home(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(100):
+    for _ in range(200):
         await pilot.pause(0.05)
         if (
             isinstance(pilot.app.screen, HomeScreen)
@@ -76,9 +76,9 @@ async def test_interview_after_a_grade_snapshot(tmp_path: Path, theme: str) -> N
         await wait_home(pilot)
         app.screen.query_one("#mode", Select).value = "chosen"
         app.screen.query_one("#value", Input).value = "3"
-        app.screen.query_one("#depth", Select).value = 0
+        app.screen.query_one("#depth", Select).value = 2  # the answer is graded, then followed up
         await pilot.click("#start")
-        for _ in range(40):
+        for _ in range(200):
             await pilot.pause(0.05)
             if app.screen.query(TextArea):
                 break
@@ -89,3 +89,61 @@ async def test_interview_after_a_grade_snapshot(tmp_path: Path, theme: str) -> N
         await app.workers.wait_for_complete()
         await pilot.pause(0.2)
         check(f"interview-graded-{theme}", app.export_screenshot())
+
+
+@pytest.fixture
+def fixed_ids(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Session and turn ids, and the store's path, the same on every run."""
+    counter = iter(range(1, 10_000))
+    monkeypatch.setattr(
+        "interviewer.store.repo.secrets.token_hex", lambda n: f"{next(counter):0{2 * n}x}"
+    )
+    monkeypatch.chdir(tmp_path)
+
+
+async def test_summary_and_review_snapshots(fixed_ids: None) -> None:
+    from interviewer.engine.interview import Interview
+    from interviewer.engine.offline import OfflineGrader
+    from interviewer.engine.selection import select_questions
+    from interviewer.tui.screens.review import ReviewScreen
+    from interviewer.tui.screens.summary import SummaryScreen
+
+    store = Store(Path("t.sqlite3"))
+    clock = lambda: FIXED  # noqa: E731
+    iv = Interview.start(
+        store,
+        BANK,
+        OfflineGrader(clock),
+        select_questions(BANK, refs="3,1"),
+        language="en",
+        follow_up_depth=0,
+        clock=clock,
+    )
+    iv.ask()
+    async for _ in iv.submit(
+        "Dropout zeroes random units in training; at inference all units are used."
+    ):
+        pass
+    iv.next()
+    iv.skip()
+    (finished,) = iv.next()
+    app = InterviewerApp(
+        context_factory=lambda: Context(Settings(), bank=BANK, store=store), lang="en", clock=clock
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_home(pilot)
+        app.push_screen(SummaryScreen(finished.summary, "en", "Transcript saved in t.sqlite3", iv))
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, SummaryScreen) and app.screen.query("#gaps"):
+                break
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, SummaryScreen)
+        check("summary", app.export_screenshot())
+        app.push_screen(ReviewScreen(store, "en"))
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ReviewScreen) and str(app.screen.query_one("#transcript").render()):
+                break
+        await pilot.pause(0.2)
+        check("review", app.export_screenshot())

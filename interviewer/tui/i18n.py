@@ -102,6 +102,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "by_tag_avg": {"en": "By tag", "zh": "按标签"},
     "strengths": {"en": "Strengths", "zh": "强项"},
     "gaps": {"en": "Gaps", "zh": "待加强"},
+    "gaps_jump": {"en": "Enter on one shows its answers", "zh": "回车查看相应的回答"},
     "saved_in": {
         "en": "Transcript saved in {path} (session {id}).",
         "zh": "记录保存在 {path}(会话 {id})。",

@@ -1,6 +1,7 @@
 """Review past sessions: a filterable list; open one to read every turn, grade and follow-up;
 export it; resume it if unfinished."""
 
+import re
 from typing import Any
 
 from textual import on
@@ -27,10 +28,11 @@ class ReviewScreen(Screen[None]):
     ReviewScreen #note { height: auto; color: $text-muted; padding: 0 1; }
     """
 
-    def __init__(self, store: Any, lang: str) -> None:
+    def __init__(self, store: Any, lang: str, focus: tuple[str, str] | None = None) -> None:
         super().__init__()
         self.store, self.lang = store, lang
         self.rows: list[dict[str, Any]] = []
+        self.focus = focus  # (session id, question id): opened from a gap in the summary
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=tr("review_filter", self.lang), id="filter")
@@ -45,11 +47,15 @@ class ReviewScreen(Screen[None]):
         table.add_columns("id", "started", "mode", "status", "answered", "grader", "average")
         self.refresh_rows("")
         table.focus()
+        if self.focus and self.focus[0] in [r["id"] for r in self.rows]:
+            table.move_cursor(row=[r["id"] for r in self.rows].index(self.focus[0]))
+            self.show_session(self.focus[0], self.focus[1])
 
     def refresh_rows(self, text: str) -> None:
-        rows = self.store.list_sessions()
-        if text.strip():
-            found = {h["session_id"] for h in self.store.search(text)}
+        filters, words = parse_filter(text)
+        rows = [r for r in self.store.list_sessions() if matches(r, filters, self.store)]
+        if words:
+            found = {h["session_id"] for h in self.store.search(words)}
             rows = [r for r in rows if r["id"] in found]
         self.rows = rows
         table = self.query_one(DataTable)
@@ -75,7 +81,8 @@ class ReviewScreen(Screen[None]):
     @on(DataTable.RowHighlighted)
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key and event.row_key.value:
-            self.show_session(str(event.row_key.value))
+            sid = str(event.row_key.value)
+            self.show_session(sid, self.focus[1] if self.focus and self.focus[0] == sid else None)
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)
@@ -83,11 +90,16 @@ class ReviewScreen(Screen[None]):
             return None
         return self.rows[table.cursor_row]["id"]
 
-    def show_session(self, session_id: str) -> None:
+    def show_session(self, session_id: str, question_id: str | None = None) -> None:
+        """The session turn by turn; with a question, starting at that question's turns."""
         from interviewer.transcript import to_markdown
 
         session = self.store.session(session_id, with_turns=True)
-        self.query_one("#transcript", Static).update(to_markdown(session))
+        text = to_markdown(session)
+        if question_id:
+            at = text.find(f"## {question_id}")
+            text = text[at:] if at >= 0 else text
+        self.query_one("#transcript", Static).update(text)
 
     def action_open(self) -> None:
         sid = self.selected()
@@ -118,3 +130,40 @@ class ReviewScreen(Screen[None]):
             return
         self.app.pop_screen()
         self.app.resume_interview(sid)  # type: ignore[attr-defined]
+
+
+_FILTER = re.compile(r"\b(grader|q|since|until|score)(:|>=|<=)(\S+)")
+
+
+def parse_filter(text: str) -> tuple[list[tuple[str, str, str]], str]:
+    """`grader:offline q:dropout since:2026-11-01 until:... score>=6 score<=8 free text`: the
+    CLI's filters in one line; the rest is a search."""
+    filters = [m.groups() for m in _FILTER.finditer(text)]
+    return filters, _FILTER.sub(" ", text).strip()
+
+
+def matches(row: dict[str, Any], filters: list[tuple[str, str, str]], store: Any) -> bool:
+    for key, op, value in filters:
+        if key == "grader" and row["grader"] != value:
+            return False
+        if key == "since" and row["created_at"][:10] < value:
+            return False
+        if key == "until" and row["created_at"][:10] > value:
+            return False
+        if key == "q" and not any(
+            value == q or q.startswith(value) for q in store.session(row["id"]).question_ids
+        ):
+            return False
+        if key == "score":
+            try:
+                bound = float(value)
+            except ValueError:
+                continue
+            average = row["average"]
+            if (
+                average is None
+                or (op == ">=" and average < bound)
+                or (op == "<=" and average > bound)
+            ):
+                return False
+    return True

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, OptionList, Static
 
 from interviewer.tui.i18n import VERDICTS, tr
 
@@ -18,12 +18,23 @@ class SummaryScreen(Screen[None]):
     SummaryScreen VerticalScroll { padding: 0 1; }
     SummaryScreen DataTable { height: auto; max-height: 12; margin: 1 0; }
     SummaryScreen #verdict { text-style: bold; }
+    SummaryScreen #gaps { height: auto; max-height: 8; }
     """
 
     def __init__(self, summary: dict, lang: str, where: str, interview: Any = None) -> None:
         super().__init__()
         self.summary, self.lang, self.where = summary, lang, where
         self.interview = interview  # a model grader writes a debrief in the background
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Jump from a gap to the turns of its question in the review screen."""
+        if self.interview is None:
+            return
+        from interviewer.tui.screens.review import ReviewScreen
+
+        gap = self.summary["gaps"]["key_points"][event.option_index]
+        focus = (self.interview.session.id, gap["question_id"])
+        self.app.push_screen(ReviewScreen(self.interview.store, self.lang, focus))
 
     @work(exclusive=True)
     async def write_debrief(self) -> None:
@@ -55,10 +66,8 @@ class SummaryScreen(Screen[None]):
                 yield Static(f"{tr('strengths', t)}: {', '.join(s['strengths'])}")
             gaps = s["gaps"]["key_points"]
             if gaps:
-                yield Static(
-                    f"{tr('gaps', t)}:\n"
-                    + "\n".join(f"  - [{g['question_id']}] {g['text']}" for g in gaps)
-                )
+                yield Static(f"{tr('gaps', t)} ({tr('gaps_jump', t)}):")
+                yield OptionList(*(f"[{g['question_id']}] {g['text']}" for g in gaps), id="gaps")
             yield Static(s.get("debrief", ""), id="debrief")
             yield Static(self.where)
         yield Footer()
