@@ -64,8 +64,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "hint": {"en": "Hint: {text}", "zh": "提示:{text}"},
     "review_filter": {
-        "en": "Search answers, questions and feedback (Enter opens a session)",
-        "zh": "搜索回答、题目和反馈(回车打开会话)",
+        "en": "Search, or filter: grader:offline q:dropout since:2026-11-01 score>=6",
+        "zh": "搜索,或筛选:grader:offline q:dropout since:2026-11-01 score>=6",
     },
     "review_count": {
         "en": "{n} session(s). ctrl+e export HTML, ctrl+u resume, escape back.",
