@@ -107,8 +107,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Transcript saved in {path} (session {id}).",
         "zh": "记录保存在 {path}(会话 {id})。",
     },
-    "home": {"en": "Home", "zh": "首页"},
-    "quit": {"en": "Quit", "zh": "退出"},
     "help_title": {"en": "Keys", "zh": "快捷键"},
     "choose_grader": {"en": "Regrade with which grader?", "zh": "用哪个评分器重新评分?"},
     "question_col": {"en": "Question", "zh": "题目"},
