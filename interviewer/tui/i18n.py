@@ -112,7 +112,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "question_col": {"en": "Question", "zh": "题目"},
     "score_col": {"en": "Score", "zh": "得分"},
     "follow_col": {"en": "Follow-ups", "zh": "追问"},
-    "bad_input": {"en": "{what}: {error}", "zh": "{what}:{error}"},
 }
 VERDICTS = {
     "strong": {"en": "strong", "zh": "优秀"},
