@@ -352,10 +352,10 @@ async def test_review_screen_lists_searches_reads_exports_and_resumes(
 
 
 def test_review_filter_syntax(tmp_path: Path) -> None:
-    from interviewer.tui.screens.review import matches, parse_filter
+    from interviewer.store.filters import SessionFilter
 
-    filters, words = parse_filter("grader:offline score>=5 since:2026-01-01 q:dropout 稀疏 解")
-    assert words == "稀疏 解" and ("grader", ":", "offline") in filters
+    parsed = SessionFilter.parse("grader:offline score>=5 since:2026-01-01 q:dropout 稀疏 解")
+    assert parsed.search == "稀疏 解" and parsed.grader == "offline" and parsed.min_score == 5
     store = Store(tmp_path / "t.sqlite3")
     iv = Interview.start(
         store,
@@ -371,10 +371,11 @@ def test_review_filter_syntax(tmp_path: Path) -> None:
         "created_at": "2026-11-30T00:00",
         "average": 6.0,
     }
-    assert matches(row, parse_filter("grader:offline score>=5 q:dropout")[0], store)
-    assert not matches(row, parse_filter("score>=7")[0], store)
-    assert not matches(row, parse_filter("q:warmup")[0], store)
-    assert not matches(row, parse_filter("until:2026-11-01")[0], store)
+    assert SessionFilter.parse("grader:offline score>=5 q:drop").keeps(row, store)  # q: by prefix
+    assert not SessionFilter.parse("score>=7").keeps(row, store)
+    assert not SessionFilter.parse("q:warmup").keeps(row, store)
+    assert not SessionFilter.parse("until:2026-11-01").keeps(row, store)
+    assert not SessionFilter(question="drop").keeps(row, store)  # the CLI's --question is exact
 
 
 async def test_summary_gap_jumps_to_its_answers(tmp_path: Path) -> None:

@@ -143,7 +143,9 @@ async def test_summary_and_review_snapshots(fixed_ids: None) -> None:
         app.push_screen(ReviewScreen(store, "en"))
         for _ in range(200):
             await pilot.pause(0.05)
-            if isinstance(app.screen, ReviewScreen) and str(app.screen.query_one("#transcript").render()):
+            if isinstance(app.screen, ReviewScreen) and str(
+                app.screen.query_one("#transcript").render()
+            ):
                 break
         await pilot.pause(0.2)
         check("review", app.export_screenshot())

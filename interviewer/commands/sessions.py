@@ -7,6 +7,7 @@ from pathlib import Path
 
 from interviewer.commands._context import print_json
 from interviewer.errors import UsageError
+from interviewer.store.filters import TABLE_HEADERS, SessionFilter, table_cells
 from interviewer.store.repo import Store
 from interviewer.textfmt import table
 from interviewer.transcript import to_markdown
@@ -58,23 +59,7 @@ def run(args: argparse.Namespace) -> int:
             )
             print("no sessions match" if filtered else f"no sessions yet (database: {store.path})")
             return 0
-        print(
-            table(
-                ["id", "started", "mode", "status", "answered", "grader", "average"],
-                [
-                    [
-                        r["id"],
-                        r["created_at"][:16].replace("T", " "),
-                        r["mode"],
-                        r["status"],
-                        f"{r['answered']}/{r['questions']}",
-                        r["grader"],
-                        "-" if r["average"] is None else f"{r['average']:g}",
-                    ]
-                    for r in rows
-                ],
-            )
-        )
+        print(table(TABLE_HEADERS, [table_cells(r) for r in rows]))
         for r in rows:
             for snip in r.get("matches", []):
                 print(f"  {r['id']}: {snip}")
@@ -91,32 +76,20 @@ def _day(value: str | None, flag: str) -> str | None:
 
 
 def _filtered(store: Store, args: argparse.Namespace) -> list[dict]:
-    rows = store.list_sessions()
-    since, until = _day(args.since, "--since"), _day(args.until, "--until")
-    if since:
-        rows = [r for r in rows if r["created_at"][:10] >= since]
-    if until:
-        rows = [r for r in rows if r["created_at"][:10] <= until]
-    if args.grader:
-        rows = [r for r in rows if r["grader"] == args.grader]
+    question = None
     if args.question:
         from interviewer.commands._context import bank_from, settings_from
 
-        qid = bank_from(settings_from(args)).find(args.question).id
-        rows = [r for r in rows if qid in store.session(r["id"]).question_ids]
-    if args.min_score is not None:
-        rows = [r for r in rows if r["average"] is not None and r["average"] >= args.min_score]
-    if args.max_score is not None:
-        rows = [r for r in rows if r["average"] is not None and r["average"] <= args.max_score]
-    if args.search:
-        hits = store.search(args.search)
-        found = {h["session_id"] for h in hits}
-        rows = [
-            r | {"matches": [h["snip"] for h in hits if h["session_id"] == r["id"]][:3]}
-            for r in rows
-            if r["id"] in found
-        ]
-    return rows
+        question = bank_from(settings_from(args)).find(args.question).id
+    return SessionFilter(
+        since=_day(args.since, "--since"),
+        until=_day(args.until, "--until"),
+        grader=args.grader,
+        question=question,
+        min_score=args.min_score,
+        max_score=args.max_score,
+        search=args.search or "",
+    ).apply(store)
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:

@@ -1,7 +1,6 @@
 """Review past sessions: a filterable list; open one to read every turn, grade and follow-up;
 export it; resume it if unfinished."""
 
-import re
 from typing import Any
 
 from textual import on
@@ -11,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from interviewer.store.filters import TABLE_HEADERS, SessionFilter, table_cells
 from interviewer.tui.i18n import tr
 
 
@@ -44,7 +44,7 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("id", "started", "mode", "status", "answered", "grader", "average")
+        table.add_columns(*TABLE_HEADERS)
         self.refresh_rows("")
         table.focus()
         if self.focus and self.focus[0] in [r["id"] for r in self.rows]:
@@ -52,26 +52,12 @@ class ReviewScreen(Screen[None]):
             self.show_session(self.focus[0], self.focus[1])
 
     def refresh_rows(self, text: str) -> None:
-        filters, words = parse_filter(text)
-        rows = [r for r in self.store.list_sessions() if matches(r, filters, self.store)]
-        if words:
-            found = {h["session_id"] for h in self.store.search(words)}
-            rows = [r for r in rows if r["id"] in found]
+        rows = SessionFilter.parse(text).apply(self.store)
         self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
         for r in rows:
-            average = "-" if r["average"] is None else f"{r['average']:g}"
-            table.add_row(
-                r["id"],
-                r["created_at"][:16].replace("T", " "),
-                r["mode"],
-                r["status"],
-                f"{r['answered']}/{r['questions']}",
-                r["grader"],
-                average,
-                key=r["id"],
-            )
+            table.add_row(*table_cells(r), key=r["id"])
         self.query_one("#note", Static).update(tr("review_count", self.lang, n=len(rows)))
 
     @on(Input.Changed, "#filter")
@@ -130,40 +116,3 @@ class ReviewScreen(Screen[None]):
             return
         self.app.pop_screen()
         self.app.resume_interview(sid)  # type: ignore[attr-defined]
-
-
-_FILTER = re.compile(r"\b(grader|q|since|until|score)(:|>=|<=)(\S+)")
-
-
-def parse_filter(text: str) -> tuple[list[tuple[str, str, str]], str]:
-    """`grader:offline q:dropout since:2026-11-01 until:... score>=6 score<=8 free text`: the
-    CLI's filters in one line; the rest is a search."""
-    filters = [m.groups() for m in _FILTER.finditer(text)]
-    return filters, _FILTER.sub(" ", text).strip()
-
-
-def matches(row: dict[str, Any], filters: list[tuple[str, str, str]], store: Any) -> bool:
-    for key, op, value in filters:
-        if key == "grader" and row["grader"] != value:
-            return False
-        if key == "since" and row["created_at"][:10] < value:
-            return False
-        if key == "until" and row["created_at"][:10] > value:
-            return False
-        if key == "q" and not any(
-            value == q or q.startswith(value) for q in store.session(row["id"]).question_ids
-        ):
-            return False
-        if key == "score":
-            try:
-                bound = float(value)
-            except ValueError:
-                continue
-            average = row["average"]
-            if (
-                average is None
-                or (op == ">=" and average < bound)
-                or (op == "<=" and average > bound)
-            ):
-                return False
-    return True
