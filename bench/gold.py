@@ -15,6 +15,7 @@ from asag import pearson, spearman  # noqa: E402
 
 from interviewer.bank.loader import load_bank  # noqa: E402
 from interviewer.engine.goldset import KIND_ORDER, grade_gold, load_gold  # noqa: E402
+from interviewer.evaluate import builtin_gold  # noqa: E402
 
 
 def main() -> None:
@@ -22,7 +23,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list the answers outside their band")
     args = parser.parse_args()
     bank = load_bank(["builtin"])
-    rows = load_gold(REPO / "tests" / "data" / "gold")
+    rows = load_gold(builtin_gold().parent)
     known = {q.id for q in bank.questions}
     missing = sorted({r["question_id"] for r in rows} - known)
     if missing:

@@ -1,4 +1,4 @@
-"""The whole bank held to a gold set written blind to the rubrics (tests/data/gold/*.jsonl):
+"""The whole bank held to a gold set written blind to the rubrics (rubrics/ml-training/gold.jsonl):
 answers of every kind, in both languages, each with an expert score and an accepted band."""
 
 from pathlib import Path
@@ -8,9 +8,10 @@ import yaml
 
 from interviewer.bank.loader import load_bank
 from interviewer.engine.goldset import grade_gold, load_gold, mean_by_kind
+from interviewer.evaluate import builtin_gold
 
 GOLD = Path(__file__).parent / "data" / "gold"
-ROWS = load_gold(GOLD)
+ROWS = load_gold(builtin_gold().parent)
 # Reviewed answers the keyword grader is allowed to mis-band, each with the reason.
 EXCEPTIONS: dict[str, str] = (
     yaml.safe_load((GOLD / "exceptions.yaml").read_text(encoding="utf-8")) or {}

@@ -15,6 +15,8 @@ from interviewer.engine.interview import Interview
 from interviewer.engine.offline import OfflineGrader
 from interviewer.engine.scoring import score
 from interviewer.engine.selection import select_questions
+from interviewer.domain.text import Localized
+from interviewer.llm.errors import ModelError
 from interviewer.llm.grader import LLMGrader
 from interviewer.llm.modes import ModeMemory
 from interviewer.llm.spec import ModelSpec
@@ -97,7 +99,7 @@ def test_verdicts_are_evidence_checked_and_the_score_is_computed(
     ].flags == ["unsupported_quote"]
     verdicts = {r.id: r.verdict for r in grade.key_points}
     assert grade.score == score(Q, verdicts) < 10  # the model's "score": 10 is ignored
-    assert grade.grader.kind == "llm" and grade.grader.prompt_version == "grade-system/2+grade/1"
+    assert grade.grader.kind == "llm" and grade.grader.prompt_version == "grade-system/3+grade/2"
     assert grade.grader.prompt_hash and grade.requests == 1 and grade.tokens_in
     assert grade.status == GradeStatus.GRADED and grade.language == "zh"
 
@@ -106,10 +108,16 @@ def test_rubric_is_rendered_in_the_answer_language_only(stub: StubServer, tmp_pa
     stub.script(Reply(grade_json()), Reply(grade_json()))
     run(grader(stub, tmp_path).agrade(Q, ANSWER))
     zh_prompt = stub.requests[-1]["json"]["messages"][1]["content"]
-    assert Q.key_points[0].text.zh in zh_prompt and Q.key_points[0].text.en not in zh_prompt
+    named = Q.key_points[0].label or Q.key_points[0].text
+    assert named.zh in zh_prompt and named.en not in zh_prompt
+    assert Q.reference_answer and Q.reference_answer.zh.strip() in zh_prompt
     run(grader(stub, tmp_path).agrade(Q, "Dropout zeroes random units while training."))
     en_prompt = stub.requests[-1]["json"]["messages"][1]["content"]
-    assert Q.key_points[0].text.en in en_prompt and Q.key_points[0].text.zh not in en_prompt
+    assert named.en in en_prompt and named.zh not in en_prompt
+    assert (
+        Q.reference_answer.en.strip() in en_prompt
+        and Q.reference_answer.zh.strip() not in en_prompt
+    )
     # static instructions first, the fenced answer last
     assert stub.requests[-1]["json"]["messages"][0]["role"] == "system"
     assert (
@@ -163,6 +171,35 @@ def test_samples_take_the_majority_and_report_agreement(stub: StubServer, tmp_pa
     assert verdicts["reduces-overfitting"] == "covered"  # 2 of 3
     assert grade.requests == 3 and grade.agreement is not None and 0.5 < grade.agreement < 1
     assert "samples:3" in grade.flags
+
+
+def test_one_failed_sample_does_not_sink_the_others(stub: StubServer, tmp_path: Path) -> None:
+    stub.script(Reply(grade_json(GOOD)), Reply.server_error(status=500), Reply(grade_json(GOOD)))
+    grade = run(grader(stub, tmp_path, samples=3).agrade(Q, ANSWER))
+    assert grade.status == GradeStatus.GRADED and grade.agreement == 1.0
+    assert "samples_failed:1" in grade.flags and grade.requests == 2
+
+
+def test_every_sample_failing_is_a_model_error(stub: StubServer, tmp_path: Path) -> None:
+    stub.script(*[Reply.server_error(status=500)] * 2)
+    with pytest.raises(ModelError):
+        run(grader(stub, tmp_path, samples=2).agrade(Q, ANSWER))
+
+
+def test_labelled_key_points_are_named_by_label(stub: StubServer, tmp_path: Path) -> None:
+    labelled = Q.model_copy(
+        update={
+            "key_points": [
+                kp.model_copy(update={"label": Localized(zh=f"标签{i}", en=f"label {i}")})
+                for i, kp in enumerate(Q.key_points)
+            ]
+        }
+    )
+    stub.script(Reply(grade_json(GOOD)))
+    run(grader(stub, tmp_path).agrade(labelled, ANSWER))
+    prompt = stub.requests[-1]["json"]["messages"][1]["content"]
+    assert f"{Q.key_points[0].id} [core, weight {Q.key_points[0].weight:g}]: 标签0" in prompt
+    assert Q.key_points[0].text.zh not in prompt.split("# Key points")[1]
 
 
 def test_nothing_to_grade_calls_no_model(stub: StubServer, tmp_path: Path) -> None:

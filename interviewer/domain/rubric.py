@@ -70,6 +70,9 @@ class Signal(Frozen):
 class KeyPoint(Frozen):
     id: Slug
     text: Localized
+    # A short name for the point (a few words): keeps the model prompt compact, since the
+    # reference answer carries the detail, and names the point in comparisons.
+    label: Localized | None = None
     weight: Annotated[float, Field(gt=0)] = 1.0
     depth: Depth = Depth.CORE
     # How the source article's own answer states this point; gives the recitation score.

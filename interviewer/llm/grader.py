@@ -44,7 +44,7 @@ from interviewer.llm.output import (
     parse_output,
     response_schema,
 )
-from interviewer.llm.prompts import RenderedPrompt, follow_up_prompt, grade_prompt
+from interviewer.llm.prompts import RenderedPrompt, follow_up_prompt, grade_prompt, template
 from interviewer.llm.spec import ModelSpec
 from interviewer.llm.types import ChatRequest, ChatResponse, Delta, StreamEnd, StructuredMode
 from interviewer.vocab import GradeStatus, Verdict
@@ -257,6 +257,21 @@ class LLMGrader:
         lang = self.lang or detect_language(answer)
         return screening.blocking, list(screening.flags), mask(answer, screening.injections), lang
 
+    def identity(self, question: Question, follow_up: bool = False) -> GraderInfo:
+        """Who would grade this answer, known before grading (regrade skips what it did)."""
+        user = template("follow_up" if follow_up else "grade")
+        return GraderInfo(
+            kind="llm",
+            model=self.spec.model,
+            rubric_hash=compiled(question).rubric_hash,
+            prompt_version=f"{template('system').version}+{user.version}",
+        )
+
+    def screens_out(self, question: Question, answer: str) -> bool:
+        """True when the guards settle this answer without the model (empty, injection...):
+        the grade is then the offline grader's."""
+        return self._prepare(question, answer)[0] is not None
+
     def _info(self, q: Question, prompt: RenderedPrompt | None) -> GraderInfo:
         return GraderInfo(
             kind="llm",
@@ -444,7 +459,12 @@ class LLMGrader:
             )
 
         async def all_samples() -> list:  # type: ignore[type-arg]
-            return await asyncio.gather(one(True), *(one(False) for _ in range(self.samples - 1)))
+            # with --samples, one failed request does not sink the others
+            return await asyncio.gather(
+                one(True),
+                *(one(False) for _ in range(self.samples - 1)),
+                return_exceptions=self.samples > 1,
+            )
 
         task = asyncio.create_task(all_samples())
         try:
@@ -462,11 +482,16 @@ class LLMGrader:
                     await task
         while not queue.empty():
             yield queue.get_nowait()
-        results = task.result()
-        parsed = [(out, raw, prompt) for out, raw, prompt in results if out is not None]
-        prompt = results[0][2]
+        answered = [r for r in task.result() if not isinstance(r, BaseException)]
+        if not answered:  # every sample failed: the first error speaks for them
+            raise next(r for r in task.result() if isinstance(r, BaseException))
+        if failed := self.samples - len(answered):
+            flags.append(f"samples_failed:{failed}")
+        parsed = [(out, raw, prompt) for out, raw, prompt in answered if out is not None]
+        prompt = answered[0][2]
         if not parsed:
-            yield self._ungraded(question, None, results[0][1], prompt, usage, started, flags, lang)
+            raw = answered[0][1]
+            yield self._ungraded(question, None, raw, prompt, usage, started, flags, lang)
             return
         checked = []
         for out, _raw, _p in parsed:

@@ -57,9 +57,12 @@ def rubric_parts(q: Question, lang: str) -> dict[str, str]:
     return {
         "question": q.question.get(lang),  # type: ignore[arg-type]
         "reference": q.reference_answer.get(lang) if q.reference_answer else "(none)",  # type: ignore[arg-type]
+        # a key point's label names it; its substance is in the reference answer above, so
+        # the full text is sent only for points without a label (keeps the prompt compact)
         "key_points": _bullets(
             [
-                f"{kp.id} [{kp.depth.value}, weight {kp.weight:g}]: {kp.text.get(lang)}"
+                f"{kp.id} [{kp.depth.value}, weight {kp.weight:g}]: "
+                + (kp.label or kp.text).get(lang)  # type: ignore[arg-type]
                 for kp in q.key_points
             ]  # type: ignore[arg-type]
         ),
