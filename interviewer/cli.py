@@ -46,6 +46,16 @@ def _positive(value: str) -> int:
     return number
 
 
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError("give a number above 0")
+    return number
+
+
 def _json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
@@ -141,6 +151,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--resume", metavar="ID", help="continue an unfinished session")
     _grader_options(p)
+
+    p = command("regrade", "regrade:run", "re-grade stored answers with another grader")
+    p.add_argument(
+        "sessions", nargs="*", metavar="SESSION", help="session ids (or unique prefixes)"
+    )
+    p.add_argument("--all", action="store_true", help="every stored session")
+    p.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD)")
+    p.add_argument(
+        "--concurrency", type=_count, default=4, metavar="N", help="requests at once (default 4)"
+    )
+    p.add_argument("--force", action="store_true", help="also turns this grader has already graded")
+    _grader_options(p)
+    _json(p)
+
+    p = command("compare", "compare:run", "compare two graders on stored sessions")
+    p.add_argument("sessions", nargs="*", metavar="SESSION", help="session ids (default: all)")
+    p.add_argument(
+        "--graders", required=True, metavar="A,B", help="two graders, e.g. offline,local"
+    )
+    _json(p)
+
+    p = command("eval", "eval:run", "measure a grader against expert-scored answers")
+    p.add_argument(
+        "gold",
+        nargs="?",
+        metavar="GOLD.jsonl",
+        help="labelled answers (default: the bank's gold set)",
+    )
+    p.add_argument(
+        "--repeat", type=_count, default=1, metavar="K", help="grade each answer K times"
+    )
+    p.add_argument(
+        "--concurrency", type=_count, default=4, metavar="N", help="requests at once (default 4)"
+    )
+    p.add_argument("--worst", type=_count, default=5, metavar="N", help="disagreements to list")
+    _grader_options(p)
+    _json(p)
 
     p = command("sessions", "sessions:run", "list, search, show, export, import or delete sessions")
     _json(p)

@@ -129,6 +129,13 @@ class OfflineGrader:
     def info(self, rubric: CompiledRubric) -> GraderInfo:
         return GraderInfo(kind="offline", model=OFFLINE_MODEL, rubric_hash=rubric.rubric_hash)
 
+    def identity(self, question: Question, follow_up: bool = False) -> GraderInfo:
+        """Who would grade this answer, known before grading (regrade skips what it did)."""
+        return self.info(compiled(question))
+
+    def screens_out(self, question: Question, answer: str) -> bool:
+        return False  # it grades everything itself
+
     def _prepare(
         self, question: Question, answer: str
     ) -> tuple[CompiledRubric, Normalized, Screening]:

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from interviewer.llm import errors as e
+from interviewer.llm.ratelimit import RateGate
 from interviewer.llm.retry import Sleep, with_retries
 from interviewer.llm.secrets import read_key, scrub
 from interviewer.llm.spec import ModelSpec
@@ -86,6 +87,8 @@ class ModelClient(ABC):
         self.spec = spec
         self.sleep = sleep
         self.key = read_key(spec.api_key_env, spec.key_required, spec.model)
+        # shared by concurrent callers (regrade): a 429 pauses all of them, not just one
+        self.gate: RateGate | None = None
 
     async def complete(self, request: ChatRequest) -> ChatResponse:
         return await with_retries(
@@ -118,17 +121,30 @@ class ModelClient(ABC):
     def _log_retry(self, attempt: int, exc: e.ModelError, delay: float) -> None:
         log.info("retry %d for %s in %.2fs after: %s", attempt, self.spec.label, delay, exc)
 
+    async def _through_gate(self) -> None:
+        if self.gate is not None:
+            await self.gate.wait()
+
+    def _rate_limited(self, error: e.ModelError) -> None:
+        if self.gate is not None and isinstance(error, e.RateLimited):
+            from interviewer.llm.retry import backoff
+
+            self.gate.pause(backoff(0, error))
+
     async def _guarded_complete(self, request: ChatRequest) -> ChatResponse:
+        await self._through_gate()
         started = time.perf_counter()
         log.info(
             "request %s route=%s stream=no %s", self.spec.label, self.spec.route, _describe(request)
         )
         try:
             response = await self._complete(request)
-        except e.ModelError:
+        except e.ModelError as error:
+            self._rate_limited(error)
             raise
         except Exception as exc:  # library errors become ModelErrors with a message to act on
             error = map_error(exc, self.spec)
+            self._rate_limited(error)
             log.info(
                 "failed %s after %.0fms: %s",
                 self.spec.label,
@@ -157,6 +173,7 @@ class ModelClient(ABC):
         return response
 
     async def _guarded_stream(self, request: ChatRequest) -> AsyncIterator[Delta | StreamEnd]:
+        await self._through_gate()
         log.info(
             "request %s route=%s stream=yes %s",
             self.spec.label,
@@ -177,10 +194,12 @@ class ModelClient(ABC):
                 elif not "".join(parts).strip():
                     raise e.BadResponse(f"{self.spec.label}: the model streamed an empty answer")
                 yield item
-        except e.ModelError:
+        except e.ModelError as error:
+            self._rate_limited(error)
             raise
         except Exception as exc:
             error = map_error(exc, self.spec)
+            self._rate_limited(error)
             if parts:  # it broke after starting: say so, keep what arrived
                 raise e.StreamBroken(
                     f"{self.spec.label}: the stream broke after "

@@ -1,0 +1,185 @@
+"""How far a grader can be trusted: grade a labelled set and compare with the expert scores.
+
+A line is `{"id", "question_id" | "question" + "reference_answer", "answer", "expert_score",
+optional "score_band": [lo, hi]}`; other keys (e.g. "kind") are kept for the report.
+"""
+
+import asyncio
+import json
+import math
+import statistics
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from interviewer import agreement as ag
+from interviewer.bank.loader import Bank
+from interviewer.domain.rubric import Question
+from interviewer.errors import InterviewerError, UsageError
+from interviewer.vocab import GradeStatus
+
+GOLD_FILE = "gold.jsonl"  # a bank's own gold set sits beside its rubrics
+
+
+class GoldRow(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str
+    question_id: str | None = None
+    question: str | None = None
+    reference_answer: str | None = None
+    answer: str
+    expert_score: float = Field(ge=0, le=10)
+    score_band: tuple[float, float] | None = None
+
+    @model_validator(mode="after")
+    def _has_a_question(self) -> "GoldRow":
+        if not self.question_id and not (self.question and self.reference_answer):
+            raise ValueError("needs question_id, or question and reference_answer")
+        if self.score_band and self.score_band[0] > self.score_band[1]:
+            raise ValueError("score_band: the low end is above the high end")
+        return self
+
+
+def load_rows(path: Path) -> list[GoldRow]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise UsageError(f"{path}: cannot read ({exc})") from None
+    rows, seen = [], set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = GoldRow.model_validate(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{path}:{number}: not JSON ({exc.msg})") from None
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "line"
+            raise UsageError(f"{path}:{number}: {where}: {err['msg']}") from None
+        if row.id in seen:
+            raise UsageError(f"{path}:{number}: id {row.id!r} appears twice")
+        seen.add(row.id)
+        rows.append(row)
+    if not rows:
+        raise UsageError(f"{path}: no labelled answers in it")
+    return rows
+
+
+def builtin_gold() -> Path:
+    return Path(str(resources.files("interviewer.rubrics") / "ml-training" / GOLD_FILE))
+
+
+def default_gold(bank_dirs: list[Path]) -> Path:
+    """The first bank (in order) that ships a gold set (a gold.jsonl among its rubrics)."""
+    for directory in bank_dirs:
+        found = sorted(directory.rglob(GOLD_FILE)) if directory.is_dir() else []
+        if found:
+            return found[0]
+    raise UsageError("no gold set in the bank(s): give a GOLD.jsonl file")
+
+
+def questions_for(rows: list[GoldRow], bank: Bank) -> dict[str, Question]:
+    """The question each row is graded against: from the bank, or derived from its reference."""
+    from interviewer.engine.reference import derive_question
+
+    out: dict[str, Question] = {}
+    derived: dict[tuple[str, str], Question] = {}
+    for row in rows:
+        if row.question_id:
+            try:
+                out[row.id] = bank.find(row.question_id)
+            except InterviewerError:
+                raise UsageError(
+                    f"line {row.id!r}: question_id {row.question_id!r} is not in the bank"
+                ) from None
+        else:
+            key = (row.question or "", row.reference_answer or "")
+            if key not in derived:
+                derived[key] = derive_question(*key)
+            out[row.id] = derived[key]
+    return out
+
+
+async def grade_rows(
+    grader: Any,
+    rows: list[GoldRow],
+    questions: dict[str, Question],
+    repeat: int = 1,
+    concurrency: int = 4,
+) -> dict[str, list[float | None]]:
+    """Each row graded `repeat` times; None for a grade that came back unusable or failed."""
+    from interviewer.llm.errors import ModelError
+    from interviewer.llm.ratelimit import RateGate
+
+    if getattr(grader, "client", None) is not None:
+        grader.client.gate = RateGate()
+    scores: dict[str, list[float | None]] = {row.id: [] for row in rows}
+    limit = asyncio.Semaphore(concurrency)
+
+    async def one(row: GoldRow) -> None:
+        async with limit:
+            try:
+                grade = await grader.agrade(questions[row.id], row.answer)
+            except ModelError:
+                scores[row.id].append(None)
+                return
+        scores[row.id].append(grade.score if grade.status == GradeStatus.GRADED else None)
+
+    await asyncio.gather(*(one(row) for row in rows for _ in range(repeat)))
+    return scores
+
+
+def _whole(score: float) -> int:
+    return math.floor(score + 0.5)  # half up, as the scores are shown
+
+
+def report(rows: list[GoldRow], scores: dict[str, list[float | None]], worst: int = 5) -> dict:
+    """The figures: over the rows with at least one usable grade (their mean grade)."""
+    used = [(row, [s for s in scores[row.id] if s is not None]) for row in rows]
+    used = [(row, got) for row, got in used if got]
+    expert = [row.expert_score for row, _ in used]
+    graded = [statistics.fmean(got) for _, got in used]
+    banded = [(row, g) for (row, _), g in zip(used, graded, strict=True) if row.score_band]
+    repeated = [got for _, got in used if len(got) > 1]
+    gaps = sorted(
+        zip(used, graded, strict=True), key=lambda item: -abs(item[1] - item[0][0].expert_score)
+    )
+    return {
+        "n": len(used),
+        "not_graded": len(rows) - len(used),
+        "pearson": ag.rounded(ag.pearson(expert, graded)),
+        "spearman": ag.rounded(ag.spearman(expert, graded)),
+        "qwk": ag.rounded(ag.qwk([_whole(s) for s in expert], [_whole(s) for s in graded])),
+        "mae": ag.rounded(ag.mae(expert, graded)),
+        "within_band": (
+            ag.rounded(
+                sum(r.score_band[0] <= g <= r.score_band[1] for r, g in banded)  # type: ignore[index]
+                / len(banded)
+            )
+            if banded
+            else None
+        ),
+        # mean standard deviation of an answer's repeated grades (0 = perfectly consistent)
+        "consistency": (
+            ag.rounded(statistics.fmean(statistics.pstdev(got) for got in repeated))
+            if repeated
+            else None
+        ),
+        "levels": list(ag.LEVEL_NAMES),
+        "confusion": ag.confusion(expert, graded),
+        "worst": [
+            {
+                "id": row.id,
+                "expert_score": row.expert_score,
+                "score": round(g, 2),
+                "difference": round(g - row.expert_score, 2),
+            }
+            for (row, _), g in gaps[:worst]
+        ],
+    }
