@@ -402,3 +402,12 @@ def test_bad_gold_lines_name_the_file_line_and_field(
 def test_eval_missing_file(cli: Cli, tmp_path: Path) -> None:
     r = cli("eval", str(tmp_path / "none.jsonl"), "--grader", "offline")
     assert r.code == 2 and "none.jsonl: no such file" in r.err
+
+
+def test_eval_runs_the_bank_gold_set_through_the_stub_model(cli: Cli, stub: StubServer) -> None:
+    r = cli("eval", "--grader", "openai/stub-model", "--api-base", stub.base_url, "--json", "--concurrency", "8")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert data["n"] == 210 and data["not_graded"] == 0 and data["grader"] == "openai/stub-model"
+    assert -1 <= data["pearson"] <= 1 and 0 <= data["within_band"] <= 1
+    assert 0 < len(stub.requests) <= 210  # answers the guards settle never reach the model
