@@ -405,9 +405,26 @@ def test_eval_missing_file(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_eval_runs_the_bank_gold_set_through_the_stub_model(cli: Cli, stub: StubServer) -> None:
-    r = cli("eval", "--grader", "openai/stub-model", "--api-base", stub.base_url, "--json", "--concurrency", "8")
+    r = cli(
+        "eval",
+        "--grader",
+        "openai/stub-model",
+        "--api-base",
+        stub.base_url,
+        "--json",
+        "--concurrency",
+        "8",
+    )
     assert r.code == 0, r.err
     data = json.loads(r.out)
     assert data["n"] == 210 and data["not_graded"] == 0 and data["grader"] == "openai/stub-model"
     assert -1 <= data["pearson"] <= 1 and 0 <= data["within_band"] <= 1
     assert 0 < len(stub.requests) <= 210  # answers the guards settle never reach the model
+
+
+def test_regrade_since_a_day(cli: Cli, isolated_home: Path) -> None:
+    _home_sessions(isolated_home, count=1)
+    r = cli("regrade", "--since", "2999-01-01", "--grader", "offline")
+    assert r.code == 0 and "nothing to regrade" in r.out
+    r = cli("regrade", "--since", "2000-01-01", "--grader", "offline", "--json")
+    assert r.code == 0 and json.loads(r.out)["skipped"] == 4  # offline graded them already
