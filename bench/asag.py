@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "datasets" / "asag"
 sys.path.insert(0, str(REPO))
 
+from interviewer import agreement  # noqa: E402
 from interviewer.engine.offline import OfflineGrader  # noqa: E402
 from interviewer.engine.reference import derive_question  # noqa: E402
 
@@ -36,32 +37,12 @@ SETS = {
 
 
 def pearson(x: Sequence[float], y: Sequence[float]) -> float:
-    n = len(x)
-    if n < 2:
-        return float("nan")
-    mx, my = sum(x) / n, sum(y) / n
-    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
-    sxx = sum((a - mx) ** 2 for a in x)
-    syy = sum((b - my) ** 2 for b in y)
-    return sxy / math.sqrt(sxx * syy) if sxx and syy else float("nan")
-
-
-def ranks(values: Sequence[float]) -> list[float]:
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    out = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            out[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return out
+    r = agreement.pearson(x, y)
+    return float("nan") if r is None else r
 
 
 def spearman(x: Sequence[float], y: Sequence[float]) -> float:
-    return pearson(ranks(x), ranks(y))
+    return pearson(agreement.ranks(x), agreement.ranks(y))
 
 
 def per_question(rows: list[dict], scores: list[float], key: str) -> float:
