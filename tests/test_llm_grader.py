@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from interviewer.bank.loader import load_bank
+from interviewer.domain.text import Localized
 from interviewer.engine.events import FollowUpAsked, Graded, PartialGrade
 from interviewer.engine.interview import Interview
 from interviewer.engine.offline import OfflineGrader
 from interviewer.engine.scoring import score
 from interviewer.engine.selection import select_questions
-from interviewer.domain.text import Localized
 from interviewer.llm.errors import ModelError
 from interviewer.llm.grader import LLMGrader
 from interviewer.llm.modes import ModeMemory
