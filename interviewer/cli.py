@@ -36,16 +36,6 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError("give a number of seconds above 0")
-    return number
-
-
 def _count(value: str) -> int:
     try:
         number = int(value)
@@ -147,10 +137,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--depth", type=int, metavar="D", help="follow-ups per question, 0-3 (default 2)"
     )
     p.add_argument(
-        "--time-limit", type=_positive, metavar="SECONDS", help="mark answers over this time"
+        "--time-limit", type=_count, metavar="SECONDS", help="mark answers over this time"
     )
     p.add_argument("--resume", metavar="ID", help="continue an unfinished session")
+    p.add_argument(
+        "--due", action="store_true", help="the questions due for review, most overdue first"
+    )
+    p.add_argument(
+        "--weakest", type=int, metavar="N", help="the N questions with the lowest recent scores"
+    )
     _grader_options(p)
+
+    p = command("stats", "stats:run", "progress per question, per tag and over time; what is due")
+    _json(p)
 
     p = command("regrade", "regrade:run", "re-grade stored answers with another grader")
     p.add_argument(
@@ -162,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--concurrency", type=_count, default=4, metavar="N", help="requests at once (default 4)"
     )
     p.add_argument("--force", action="store_true", help="also turns this grader has already graded")
+    p.add_argument(
+        "--reschedule",
+        action="store_true",
+        help="let the new grades move spaced-practice reviews (they do not by default)",
+    )
     _grader_options(p)
     _json(p)
 

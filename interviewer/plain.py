@@ -53,6 +53,8 @@ T = {
         "gaps": "Gaps",
         "stored": "Transcript saved in {path} (session {id}).",
         "unknown": "Unknown command {cmd}; commands: /hint /skip /reveal /next /quit",
+        "next_review": "Rated {rating}; next review {date} (interviewer interview --due).",
+        "ratings": {"Again": "Again", "Hard": "Hard", "Good": "Good", "Easy": "Easy"},
     },
     "zh": {
         "intro": "会话 {id}:共 {n} 题,评分器 {grader},每题最多追问 {depth} 次。\n"
@@ -80,6 +82,8 @@ T = {
         "gaps": "待加强",
         "stored": "记录已保存在 {path}(会话 {id})。",
         "unknown": "未知命令 {cmd};可用命令:/hint /skip /reveal /next /quit",
+        "next_review": "评级:{rating};下次复习 {date}(interviewer interview --due)。",
+        "ratings": {"Again": "重来", "Hard": "困难", "Good": "良好", "Easy": "简单"},
     },
 }
 VERDICT_ZH = {"strong": "优秀", "ready": "可以面试", "needs work": "还需准备"}
@@ -258,11 +262,25 @@ class PlainInterview:
                 self.say(self.t["failed"].format(error=e.error))
             elif isinstance(e, QuestionDone):
                 self.say(self.t["done"][e.reason])
+                self.say_next_review(e.question_id)
             elif isinstance(e, SessionFinished):
                 self.print_summary(e.summary)
                 debrief = self.runner.run(self.iv.debrief())
                 if debrief:
                     self.say(debrief)
+
+    def say_next_review(self, question_id: str) -> None:
+        """Spaced practice: the rating the question earned and when it comes back."""
+        from fsrs import Rating
+
+        from interviewer.store.schedule import latest_review_for_turn
+
+        # by question id: on /next the session has already moved to the next question
+        mains = [t for t in self.iv.turns if t.kind == "main" and t.question_id == question_id]
+        review = latest_review_for_turn(self.iv.store, mains[-1].id) if mains else None
+        if review is not None:
+            rating = self.t["ratings"][Rating(review.rating).name]
+            self.say(self.t["next_review"].format(rating=rating, date=f"{review.due:%Y-%m-%d}"))
 
     def print_summary(self, summary: dict) -> None:
         t, zh = self.t, self.iv.lang == "zh"

@@ -428,3 +428,22 @@ def test_regrade_since_a_day(cli: Cli, isolated_home: Path) -> None:
     assert r.code == 0 and "nothing to regrade" in r.out
     r = cli("regrade", "--since", "2000-01-01", "--grader", "offline", "--json")
     assert r.code == 0 and json.loads(r.out)["skipped"] == 4  # offline graded them already
+
+
+def test_regrade_moves_the_schedule_only_with_reschedule(cli: Cli, isolated_home: Path) -> None:
+    from tests.practice_fakes import Clock, practise
+
+    with Store() as store:
+        session_id = practise(store, Clock(), "3", 9.0).session.id  # scheduled: Easy
+
+    def reviews() -> int:
+        with Store() as store:
+            return store.conn.execute("SELECT COUNT(*) FROM practice_reviews").fetchone()[0]
+
+    before = reviews()
+    assert before >= 1
+    r = cli("regrade", session_id, "--grader", "offline", "--json")
+    assert r.code == 0 and json.loads(r.out)["rescheduled"] == 0 and reviews() == before
+    r = cli("regrade", session_id, "--grader", "offline", "--force", "--reschedule", "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["rescheduled"] >= 1 and reviews() > before

@@ -2,9 +2,12 @@
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
+from interviewer.bank.loader import Bank
 from interviewer.commands._context import bank_from, settings_from
+from interviewer.domain.rubric import Question
 from interviewer.engine.interview import Interview
 from interviewer.engine.selection import select_questions
 from interviewer.errors import UsageError
@@ -39,6 +42,17 @@ def _tui(args: argparse.Namespace, settings: Settings, depth: int) -> int:
     return run_tui(lang=settings.lang, context_factory=context_for(args), autostart=start)
 
 
+def _practice(args: argparse.Namespace, store: Store, bank: Bank) -> list[Question]:
+    """--due / --weakest N: spaced practice picks the questions (front end: the clock is read
+    here)."""
+    from interviewer.practice.selection import due_questions, weakest_questions
+
+    now = datetime.now(UTC)
+    if args.due:
+        return due_questions(store, bank, now)
+    return weakest_questions(store, bank, args.weakest, now)
+
+
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     bank = bank_from(settings)
@@ -46,7 +60,18 @@ def run(args: argparse.Namespace) -> int:
     depth = settings.follow_up_depth if args.depth is None else args.depth
     if not 0 <= depth <= 3:
         raise UsageError("--depth: give 0 to 3 follow-ups per question")
+    practice = args.due or args.weakest is not None
+    if args.due and args.weakest is not None:
+        raise UsageError("--due and --weakest pick the questions two ways: give one")
+    if practice and (args.questions or args.random or args.tag or args.resume):
+        flag = "--due" if args.due else "--weakest"
+        raise UsageError(
+            f"{flag} picks the questions: do not also give --questions, --random, --tag or --resume"
+        )
     if not args.plain and sys.stdin.isatty() and sys.stdout.isatty() and not args.api_base:
+        if practice:  # decided here, so "nothing due" fails on the command line, not in the TUI
+            with Store() as store:
+                args.questions = ",".join(q.id for q in _practice(args, store, bank))
         return _tui(args, settings, depth)
     with Store() as store:
         if args.resume:
@@ -54,8 +79,12 @@ def run(args: argparse.Namespace) -> int:
                 raise UsageError("--resume continues a session: do not also select questions")
             interview = Interview.resume(store, bank, grader, args.resume)
         else:
-            questions = select_questions(
-                bank, refs=args.questions, sample=args.random, seed=args.seed, tags=args.tag
+            questions = (
+                _practice(args, store, bank)
+                if practice
+                else select_questions(
+                    bank, refs=args.questions, sample=args.random, seed=args.seed, tags=args.tag
+                )
             )
             interview = Interview.start(
                 store,

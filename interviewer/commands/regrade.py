@@ -3,15 +3,17 @@
 import argparse
 import asyncio
 import sys
+from datetime import UTC, datetime
 
 from interviewer.batch import progress_bar
 from interviewer.commands._context import bank_from, print_json, settings_from
 from interviewer.commands.sessions import _day
+from interviewer.domain.grade import Grade
 from interviewer.errors import UsageError
 from interviewer.graders import resolve_grader
-from interviewer.regrade import jobs_for, regrade, select_sessions
+from interviewer.regrade import Job, jobs_for, regrade, select_sessions
 from interviewer.store.repo import Store
-from interviewer.vocab import ExitCode
+from interviewer.vocab import ExitCode, GradeStatus
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,6 +35,16 @@ def run(args: argparse.Namespace) -> int:
         if not jobs:
             print("nothing to regrade: no answered turns in the selected sessions")
             return 0
+        moved: list[str] = []
+        now = datetime.now(UTC)
+
+        def reschedule(job: Job, grade: Grade) -> None:
+            # spaced practice: only with --reschedule does a new grade move a question's review
+            from interviewer.practice.scheduler import reschedule_turn
+
+            if grade.status == GradeStatus.GRADED and reschedule_turn(store, job.turn.id, now):
+                moved.append(job.question.id)
+
         summary = asyncio.run(
             regrade(
                 store,
@@ -41,10 +53,14 @@ def run(args: argparse.Namespace) -> int:
                 concurrency=args.concurrency,
                 force=args.force,
                 progress=progress_bar(sys.stderr),
+                on_graded=reschedule if args.reschedule else None,
             )
         )
     if args.json:
-        print_json(summary.__dict__ | {"sessions": len(session_ids), "turns": len(jobs)})
+        print_json(
+            summary.__dict__
+            | {"sessions": len(session_ids), "turns": len(jobs), "rescheduled": len(moved)}
+        )
     else:
         cost = f", cost ${summary.cost_usd:.4f}" if summary.cost_usd is not None else ""
         print(
@@ -53,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
             f"(already graded by this grader), {summary.failed} failed; "
             f"tokens {summary.tokens_in} in / {summary.tokens_out} out{cost}"
         )
+        if args.reschedule:
+            print(f"rescheduled {len(set(moved))} questions from the new grades")
         if summary.rate_limit_pauses:
             print(f"rate limited {summary.rate_limit_pauses} times; all requests waited")
     for error in summary.errors[:10]:

@@ -33,6 +33,7 @@ from interviewer.engine.guards import check_length
 from interviewer.engine.offline import OFFLINE_MODEL, OfflineGrader
 from interviewer.engine.summary import summarize
 from interviewer.errors import InterviewerError, UsageError
+from interviewer.practice.scheduler import schedule_turn
 from interviewer.store.repo import Store
 from interviewer.vocab import Depth, GradeStatus, TurnStatus
 
@@ -324,6 +325,8 @@ class Interview:
         status = TurnStatus.UNGRADED if grade.status == GradeStatus.UNGRADED else TurnStatus.GRADED
         self.store.add_grade(turn.id, grade, status)
         self._refresh()
+        if status == TurnStatus.GRADED:  # spaced practice: re-rate the question's attempt
+            schedule_turn(self.store, turn.id, self.clock())
         yield Graded(turn.id, grade)
         if status == TurnStatus.UNGRADED or not follow_on:
             return
@@ -427,6 +430,7 @@ class Interview:
         self.store.update_turn(turn.id, skipped=True)
         self.store.add_grade(turn.id, grade, TurnStatus.GRADED)
         self._refresh()
+        schedule_turn(self.store, turn.id, self.clock())
 
     def reveal(self) -> str:
         """The reference answer, once the main answer has been graded (or skipped)."""

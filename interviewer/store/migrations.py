@@ -104,4 +104,35 @@ MIGRATIONS: list[str] = [
         SELECT g.turn_id, t.session_id, 'feedback', json_extract(g.body, '$.feedback')
         FROM grades g JOIN turns t ON t.id = g.turn_id;
     """,
+    # 3: spaced practice. A review per rating of an interview question (the grade, scores and
+    # rating it came from; a re-rating supersedes the row, never edits it) and the FSRS card
+    # per question, a cache of replaying its reviews. Deleting a session keeps its reviews.
+    """
+    CREATE TABLE practice_reviews (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        question_id      TEXT NOT NULL,
+        turn_id          TEXT REFERENCES turns(id) ON DELETE SET NULL,
+        grade_id         INTEGER REFERENCES grades(id) ON DELETE SET NULL,
+        supersedes       INTEGER REFERENCES practice_reviews(id),
+        main_score       REAL NOT NULL,
+        follow_up_scores TEXT NOT NULL DEFAULT '[]',
+        score            REAL NOT NULL,
+        hinted           INTEGER NOT NULL DEFAULT 0,
+        skipped          INTEGER NOT NULL DEFAULT 0,
+        probed           INTEGER NOT NULL DEFAULT 0,
+        rating           INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+        reviewed_at      TEXT NOT NULL,
+        recorded_at      TEXT NOT NULL,
+        due              TEXT NOT NULL,
+        reason           TEXT NOT NULL
+    );
+    CREATE TABLE practice_cards (
+        question_id TEXT PRIMARY KEY,
+        card        TEXT NOT NULL,
+        due         TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX practice_reviews_by_question ON practice_reviews (question_id, reviewed_at);
+    CREATE INDEX practice_reviews_by_turn ON practice_reviews (turn_id);
+    """,
 ]

@@ -17,6 +17,7 @@ from interviewer.tui.screens.help import HelpScreen
 from interviewer.tui.screens.home import HomeScreen
 
 FIRST_FRAME_ENV = "INTERVIEWER_FIRST_FRAME_FILE"  # bench/startup.py: write the time, then exit
+WEAKEST = 5  # "Weakest N" with no N given
 
 
 class GraderChoice(ModalScreen[str | None]):
@@ -117,6 +118,8 @@ class InterviewerApp(App[None]):
             self.home.show_error(message)
 
     def _on_loaded(self, bank: Any) -> None:
+        from interviewer.practice.selection import due_count
+
         store = self.context.open_store()  # sqlite: opened on the thread that uses it
         sessions = [
             s
@@ -131,6 +134,7 @@ class InterviewerApp(App[None]):
                 graders=sorted(self.settings.models),
                 depth=self.settings.follow_up_depth,
                 sessions=sessions,
+                due=due_count(store, bank, self.now()),
             )
         if self.settings.grader != "offline" or self.settings.models:
             self.run_worker(self._warm_model_library, thread=True, name="warm")
@@ -161,6 +165,12 @@ class InterviewerApp(App[None]):
 
             import_litellm()
 
+    def now(self) -> Any:
+        """The injected clock (tests, snapshots), else the wall clock: read here, at the edge."""
+        from datetime import UTC, datetime
+
+        return self.clock() if self.clock else datetime.now(UTC)
+
     # -- navigation ---------------------------------------------------------------------------
 
     def start_interview(
@@ -179,7 +189,19 @@ class InterviewerApp(App[None]):
                 else (None if mode != "random" else -1)
             )
             tags = [value] if mode == "tag" else None
-            questions = select_questions(bank, refs=refs, sample=sample, tags=tags)
+            if mode in ("due", "weakest"):  # spaced practice picks the questions
+                from interviewer.practice.selection import due_questions, weakest_questions
+
+                store = self.context.open_store()
+                questions = (
+                    due_questions(store, bank, self.now())
+                    if mode == "due"
+                    else weakest_questions(
+                        store, bank, int(value) if value.isdigit() else WEAKEST, self.now()
+                    )
+                )
+            else:
+                questions = select_questions(bank, refs=refs, sample=sample, tags=tags)
             interview = Interview.start(
                 self.context.open_store(),
                 bank,
@@ -219,6 +241,15 @@ class InterviewerApp(App[None]):
 
         self.lang = interview.lang
         self.push_screen(InterviewScreen(interview))
+
+    def show_stats(self) -> None:
+        from interviewer.practice.stats import progress
+        from interviewer.tui.screens.stats import StatsScreen
+
+        if self.context is None or self.context.bank is None:
+            return  # still loading: the home screen's button is not enabled yet either
+        report = progress(self.context.open_store(), self.context.bank, self.now(), self.lang)
+        self.push_screen(StatsScreen(report, self.lang))
 
     def show_summary(self, interview: Any, summary: dict) -> None:
         from interviewer.tui.screens.summary import SummaryScreen

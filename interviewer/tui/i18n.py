@@ -112,6 +112,33 @@ STRINGS: dict[str, dict[str, str]] = {
     "question_col": {"en": "Question", "zh": "题目"},
     "score_col": {"en": "Score", "zh": "得分"},
     "follow_col": {"en": "Follow-ups", "zh": "追问"},
+    "due_mode": {"en": "Due for review", "zh": "到期复习"},
+    "weakest_mode": {"en": "Weakest N (lowest recent scores)", "zh": "最弱的 N 题(近期得分最低)"},
+    "due_count": {
+        "en": "{n} question(s) due for review: choose 'Due for review' above.",
+        "zh": "{n} 道题到了复习时间:在上方选择「到期复习」。",
+    },
+    "nothing_due": {"en": "Nothing is due for review.", "zh": "暂时没有需要复习的题。"},
+    "progress_button": {"en": "Progress", "zh": "进度"},
+    "stats_headline": {
+        "en": "{practised} of {total} questions practised ({attempts} answers); {due} due for review now.",
+        "zh": "已练习 {practised}/{total} 题(共作答 {attempts} 次);现在有 {due} 题需要复习。",
+    },
+    "stats_chart": {"en": "Average score per day ({span})", "zh": "每日平均分({span})"},
+    "stats_empty": {
+        "en": "No interview answers yet: start an interview from the home screen.",
+        "zh": "还没有面试作答记录:从首页开始一场面试。",
+    },
+    "answers_col": {"en": "Answers", "zh": "作答"},
+    "last_col": {"en": "Last", "zh": "最近"},
+    "best_col": {"en": "Best", "zh": "最佳"},
+    "trend_col": {"en": "Trend", "zh": "趋势"},
+    "next_col": {"en": "Next review", "zh": "下次复习"},
+    "due_now": {"en": "due now", "zh": "现在"},
+    "tag_col": {"en": "Tag", "zh": "标签"},
+    "practised_col": {"en": "Practised", "zh": "已练习"},
+    "average_col": {"en": "Average", "zh": "平均"},
+    "due_col": {"en": "Due", "zh": "到期"},
 }
 VERDICTS = {
     "strong": {"en": "strong", "zh": "优秀"},

@@ -4,6 +4,7 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
@@ -12,6 +13,7 @@ from interviewer.tui.i18n import tr
 
 
 class HomeScreen(Screen[None]):
+    BINDINGS = [Binding("f2", "stats", "Progress")]
     DEFAULT_CSS = """
     HomeScreen VerticalScroll { padding: 0 1; }
     HomeScreen #title { text-style: bold; margin: 0 0 1 0; }
@@ -26,6 +28,7 @@ class HomeScreen(Screen[None]):
     HomeScreen #row Select { width: 1fr; }
     HomeScreen #row Input { width: 22; margin: 0 0 0 1; }
     HomeScreen #reach { color: $text-muted; height: auto; margin: 1 0 0 0; }
+    HomeScreen #due { height: auto; margin: 1 0 0 0; }
     HomeScreen #buttons { height: auto; margin: 1 0 0 0; }
     HomeScreen Button { margin: 0 1 0 0; }
     HomeScreen #status { color: $warning; height: auto; }
@@ -72,9 +75,12 @@ class HomeScreen(Screen[None]):
             Button(tr("start", t), variant="primary", id="start", disabled=True),
             Button(tr("resume", t), id="resume", disabled=True),
             Button(tr("review", t), id="review", disabled=True),
+            Button(tr("progress_button", t), id="stats", disabled=True),
             id="buttons",
         )
-        await self.query_one("#page", VerticalScroll).mount(grid, Static("", id="reach"), buttons)
+        await self.query_one("#page", VerticalScroll).mount(
+            grid, Static("", id="due"), Static("", id="reach"), buttons
+        )
         self.app.home_mounted(self)  # type: ignore[attr-defined]
 
     def populate(
@@ -85,6 +91,7 @@ class HomeScreen(Screen[None]):
         graders: list[str],
         depth: int,
         sessions: list[dict[str, Any]],
+        due: int = 0,
     ) -> None:
         """Fill in what needed the bank, the settings and the database (after the first frame)."""
         t = self.lang
@@ -95,6 +102,8 @@ class HomeScreen(Screen[None]):
                 (tr("random", t), "random"),
                 (tr("by_tag", t), "tag"),
                 (tr("chosen", t), "chosen"),
+                (tr("due_mode", t), "due"),
+                (tr("weakest_mode", t), "weakest"),
             ]
         )
         self.query_one("#mode", Select).value = "all"
@@ -118,6 +127,10 @@ class HomeScreen(Screen[None]):
         self.query_one("#start", Button).disabled = False
         self.query_one("#resume", Button).disabled = not options
         self.query_one("#review", Button).disabled = False
+        self.query_one("#stats", Button).disabled = False
+        self.query_one("#due", Static).update(
+            tr("due_count", t, n=due) if due else tr("nothing_due", t)
+        )
 
     def show_error(self, message: str) -> None:
         self.query_one("#status", Static).update(message)
@@ -160,6 +173,10 @@ class HomeScreen(Screen[None]):
         from interviewer.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(self.app.context.open_store(), self.lang))  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#stats")
+    def action_stats(self) -> None:
+        self.app.show_stats()  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#resume")
     def resume(self) -> None:
