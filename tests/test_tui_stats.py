@@ -5,7 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, DataTable, Select, Sparkline, Static
+from textual.widgets import Button, DataTable, Select, Static
 
 from interviewer.settings import Settings
 from interviewer.store.repo import Store
@@ -14,6 +14,7 @@ from interviewer.tui.context import Context
 from interviewer.tui.screens.home import HomeScreen
 from interviewer.tui.screens.interview import InterviewScreen
 from interviewer.tui.screens.stats import StatsScreen
+from interviewer.tui.widgets import ScoreChart
 from tests.practice_fakes import BANK, T0, Clock, practise
 
 NOW = T0 + timedelta(days=30)
@@ -86,7 +87,12 @@ async def test_progress_screen_by_key_and_from_the_palette(seeded: Store) -> Non
         await until(pilot, lambda: isinstance(app.screen, StatsScreen))
         screen = app.screen
         # one bar per day with answers, oldest first: days -20 (6 and 1 -> 3.5), -10 (1), today (9)
-        assert list(screen.query_one(Sparkline).data or []) == [3.5, 1.0, 9.0]
+        chart = screen.query_one(ScoreChart)
+        assert chart.scores == [3.5, 1.0, 9.0]
+        bars = str(chart.render()).splitlines()
+        # a fixed 0-10 scale: 9.0 fills the top row almost fully, 1.0 only part of the bottom
+        assert bars[0].startswith("10 ┤") and bars[-1].startswith(" 0 ┤")
+        assert [line[4:10:2] for line in bars] == ["  ▅", "  █", "▃ █", "█▃█"]
         assert "3 of 15 questions practised (4 answers); 2 due" in str(
             screen.query_one("#headline").render()
         )
@@ -113,5 +119,5 @@ async def test_progress_screen_without_history(tmp_path: Path) -> None:
         await until(pilot, lambda: home_ready(app))
         app.screen.query_one("#stats", Button).press()
         await until(pilot, lambda: isinstance(app.screen, StatsScreen))
-        assert not app.screen.query(Sparkline)
+        assert not app.screen.query(ScoreChart)
         assert "No interview answers yet" in str(app.screen.query_one("#chart-label").render())

@@ -79,3 +79,30 @@ def render_grade(
     if grade.status != GradeStatus.PARTIAL and grade.feedback:
         out.append("\n" + grade.feedback.strip() + "\n", style="")
     return out
+
+
+class ScoreChart(Static):
+    """Scores as bars on a fixed 0-10 scale (a sparkline rescales to its own min and max, so
+    one day at 2.8 would look like a perfect score). One bar per value, newest on the right;
+    the oldest are dropped when they do not fit."""
+
+    BARS = " ▁▂▃▄▅▆▇█"
+    ROWS = 4
+
+    def __init__(self, scores: list[float], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.scores = scores
+
+    def render(self) -> Text:
+        fits = max(1, (self.size.width - 4) // 2)
+        shown = self.scores[-fits:]
+        text = Text()
+        for row in range(self.ROWS):
+            level = self.ROWS - 1 - row  # from the bottom
+            text.append({0: " 0 ┤", self.ROWS - 1: "10 ┤"}.get(level, "   │"), style="dim")
+            for score in shown:
+                fill = min(max(score / 10 * self.ROWS - level, 0.0), 1.0)
+                colour = "red" if score < 5 else "yellow" if score < 7.5 else "green"
+                text.append(self.BARS[round(fill * 8)] + " ", style=colour)
+            text.append("\n" if row < self.ROWS - 1 else "")
+        return text

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Footer, Static
 
 from interviewer.tui.i18n import tr
+from interviewer.tui.widgets import ScoreChart
 
 
 def _num(value: float | None) -> str:
@@ -22,7 +23,7 @@ class StatsScreen(Screen[None]):
     StatsScreen VerticalScroll { padding: 0 1; }
     StatsScreen #headline { text-style: bold; }
     StatsScreen #chart-label { color: $text-muted; margin: 1 0 0 0; }
-    StatsScreen Sparkline { height: 4; margin: 0 0 1 0; }
+    StatsScreen ScoreChart { height: 4; margin: 0 0 1 0; }
     StatsScreen DataTable { height: auto; max-height: 17; margin: 0 0 1 0; }
     """
 
@@ -49,7 +50,7 @@ class StatsScreen(Screen[None]):
                 span = f"{days[0].date} … {days[-1].date}" if len(days) > 1 else days[0].date
                 yield Static(tr("stats_chart", t, span=span), id="chart-label")
                 # one bar per day: that day's average main-answer score
-                yield Sparkline([d.average for d in days], id="chart")
+                yield ScoreChart([d.average for d in days], id="chart")
             else:
                 yield Static(tr("stats_empty", t), id="chart-label")
             yield DataTable(id="questions", cursor_type="row", zebra_stripes=True)
