@@ -266,6 +266,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="also enforce the bundled bank's policy"
     )
     _json(check)
+    build = bank_sub.add_parser(
+        "build",
+        help="draft a bank from interview-prep documents (Markdown or text, zh or en)",
+        description="Draft a bank from interview-prep documents: a numbered question list with "
+        "numbered answers, one Markdown heading per question, numbered questions, or Q:/A: "
+        "pairs. Without --grader no model is used; --grader completes the drafts with a model. "
+        "Re-building keeps the questions already in DIR.",
+        parents=[common],
+    )
+    build.add_argument("docs", nargs="+", metavar="DOC", help="documents to read, in order")
+    build.add_argument("--out", required=True, metavar="DIR", help="the bank directory to write")
+    build.add_argument(
+        "--overwrite", action="store_true", help="also rewrite questions already in DIR"
+    )
+    _grader_options(build)
+    _json(build)
 
     p = command("config", "config:run", "show the effective settings or the config file path")
     config_sub = p.add_subparsers(dest="config_command", metavar="ACTION", required=True)

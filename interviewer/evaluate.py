@@ -112,27 +112,32 @@ async def grade_rows(
     questions: dict[str, Question],
     repeat: int = 1,
     concurrency: int = 4,
-) -> dict[str, list[float | None]]:
-    """Each row graded `repeat` times; None for a grade that came back unusable or failed."""
-    from interviewer.llm.errors import ModelError
+) -> tuple[dict[str, list[float | None]], list[str]]:
+    """Each row graded `repeat` times; None for a grade that came back unusable or failed.
+    An unreachable model or a refused key stops the run: every other request would fail too."""
+    from interviewer.llm.errors import AuthFailed, ModelError, ModelUnreachable
     from interviewer.llm.ratelimit import RateGate
 
     if getattr(grader, "client", None) is not None:
         grader.client.gate = RateGate()
     scores: dict[str, list[float | None]] = {row.id: [] for row in rows}
     limit = asyncio.Semaphore(concurrency)
+    failures: list[str] = []
 
     async def one(row: GoldRow) -> None:
         async with limit:
             try:
                 grade = await grader.agrade(questions[row.id], row.answer)
-            except ModelError:
+            except (AuthFailed, ModelUnreachable):
+                raise
+            except ModelError as exc:
+                failures.append(str(exc))
                 scores[row.id].append(None)
                 return
         scores[row.id].append(grade.score if grade.status == GradeStatus.GRADED else None)
 
     await asyncio.gather(*(one(row) for row in rows for _ in range(repeat)))
-    return scores
+    return scores, failures
 
 
 def _whole(score: float) -> int:

@@ -43,6 +43,7 @@ class RegradeSummary:
     cost_usd: float | None = None
     rate_limit_pauses: int = 0
     stopped: str | None = None  # why the run stopped early (model unreachable, key rejected)
+    not_attempted: int = 0  # left when the run stopped early
     errors: list[str] = field(default_factory=list)
 
     def add_usage(self, grade: Grade) -> None:
@@ -54,8 +55,8 @@ class RegradeSummary:
 
 def select_sessions(store: Store, refs: list[str], every: bool, since: str | None) -> list[str]:
     """Session ids from references, or every stored session (optionally from a day on)."""
-    if refs:
-        return [store.resolve_session(ref) for ref in refs]
+    if refs:  # a session named twice is graded once
+        return list(dict.fromkeys(store.resolve_session(ref) for ref in refs))
     rows = store.list_sessions()
     if since:
         rows = [r for r in rows if r["created_at"][:10] >= since]
@@ -98,7 +99,8 @@ def already_done(grader: Any, job: Job) -> bool:
     """Graded before by this grader identity (a screened-out answer: by the offline rules the
     model grader would apply anyway)."""
     target = identity(grader.identity(job.question, follow_up=job.probe is not None))
-    done = {identity(g.grader) for g in job.turn.grades if g.status != GradeStatus.PARTIAL}
+    # only a usable grade counts: an ungraded reply (model garbage) is retried on a rerun
+    done = {identity(g.grader) for g in job.turn.grades if g.status == GradeStatus.GRADED}
     if target in done:
         return True
     if grader.screens_out(job.question, job.turn.answer):
@@ -187,5 +189,6 @@ async def regrade(
                 progress(done, len(jobs))
 
     await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(todo) or 1)))))
+    summary.not_attempted = queue.qsize()
     summary.rate_limit_pauses = gate.pauses
     return summary

@@ -63,3 +63,16 @@ def test_follow_ups_blend_into_the_score(
 
 def test_easy_means_sufficient_without_a_follow_up() -> None:
     assert GOOD_BELOW == SUFFICIENT_MAIN
+
+
+@pytest.mark.parametrize(("main", "follow_up"), [(6.6, 4.0), (4.6, 10.0)])
+def test_the_blend_rounds_exact_halves_up(main: float, follow_up: float) -> None:
+    # 0.75 x 6.6 + 0.25 x 4 is 5.95 exactly, 5.9499999... in floats: it must rate as 6.0
+    rated = rate(main, follow_ups=[follow_up], probed=True)
+    assert rated.score == 6.0 and rated.rating == Rating.Good
+
+
+def test_trend_never_shows_minus_zero() -> None:
+    from interviewer.practice.stats import _trend
+
+    assert str(_trend(2.7, 2.7)) == "0.0" and _trend(2.7, 2.65) == 0.1

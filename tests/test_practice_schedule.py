@@ -131,6 +131,8 @@ def test_imported_sessions_do_not_schedule(store: Store, tmp_path: Path) -> None
     assert all_reviews(other) == [] and due_dates(other) == {}
     main = other.turns(iv.session.id)[0]
     assert reschedule_turn(other, main.id, clock()) is None  # never scheduled: stays so
+    # even when a follow-up of the imported session is graded later (resume), nothing schedules
+    assert schedule_turn(other, main.id, clock()) is None and all_reviews(other) == []
 
 
 def test_a_regrade_moves_nothing_until_rescheduled(store: Store) -> None:

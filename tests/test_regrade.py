@@ -371,7 +371,11 @@ def test_eval_with_the_stub_model_repeat_and_reference_rows(
         data["n"] == 3 and data["repeat"] == 2 and data["consistency"] == 0.0
     )  # a deterministic stub
     assert len([x for x in stub.requests if x["path"].endswith("/chat/completions")]) == 6
-    assert data["within_band"] in (0.0, 1.0)
+    # the same grades, worked out here: the band share and MAE follow from them
+    grader = llm(stub, Path(path).parent)
+    first = asyncio.run(grader.agrade(DROPOUT, ANSWERS["dropout"])).score
+    assert first is not None and data["within_band"] == (1.0 if 4 <= first <= 8 else 0.0)
+    assert data["worst"][0]["difference"] != 0 or data["mae"] == 0
 
 
 @pytest.mark.parametrize(
@@ -404,7 +408,9 @@ def test_eval_missing_file(cli: Cli, tmp_path: Path) -> None:
     assert r.code == 2 and "none.jsonl: no such file" in r.err
 
 
-def test_eval_runs_the_bank_gold_set_through_the_stub_model(cli: Cli, stub: StubServer) -> None:
+def test_eval_runs_the_bank_gold_set_through_the_stub_model(
+    cli: Cli, stub: StubServer, tmp_path: Path
+) -> None:
     r = cli(
         "eval",
         "--grader",
@@ -419,7 +425,13 @@ def test_eval_runs_the_bank_gold_set_through_the_stub_model(cli: Cli, stub: Stub
     data = json.loads(r.out)
     assert data["n"] == 210 and data["not_graded"] == 0 and data["grader"] == "openai/stub-model"
     assert -1 <= data["pearson"] <= 1 and 0 <= data["within_band"] <= 1
-    assert 0 < len(stub.requests) <= 210  # answers the guards settle never reach the model
+    # every answer the guards do not settle is sent once; the others never reach the model
+    from interviewer.evaluate import builtin_gold, load_rows
+
+    grader = llm(stub, tmp_path)
+    rows = load_rows(builtin_gold())
+    sent = sum(not grader.screens_out(BANK.find(r.question_id or ""), r.answer) for r in rows)
+    assert len(stub.requests) == sent and 150 < sent < 210
 
 
 def test_regrade_since_a_day(cli: Cli, isolated_home: Path) -> None:
@@ -447,3 +459,84 @@ def test_regrade_moves_the_schedule_only_with_reschedule(cli: Cli, isolated_home
     r = cli("regrade", session_id, "--grader", "offline", "--force", "--reschedule", "--json")
     assert r.code == 0, r.err
     assert json.loads(r.out)["rescheduled"] >= 1 and reviews() > before
+
+
+def test_a_rerun_retries_what_came_back_ungraded(stub: StubServer, tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        ids = stored_sessions(store, count=1, follow_up=False)
+        stub.script(*[Reply("no json here")] * 6)
+        grader = llm(stub, tmp_path)
+        assert asyncio.run(regrade(store, grader, jobs_for(store, BANK, ids)[0])).ungraded == 3
+        again = asyncio.run(regrade(store, grader, jobs_for(store, BANK, ids)[0]))
+        assert (again.graded, again.skipped) == (3, 0)
+
+
+def test_a_session_named_twice_is_regraded_once(cli: Cli, isolated_home: Path) -> None:
+    (sid,) = _home_sessions(isolated_home, count=1)
+    r = cli("regrade", sid, sid[:6], "--grader", "offline", "--force", "--json")
+    assert r.code == 0 and json.loads(r.out)["sessions"] == 1 and json.loads(r.out)["graded"] == 4
+    r = cli("compare", sid, sid[:6], "--graders", "offline,openai/x", "--json")
+    assert json.loads(r.out)["unpaired"] == 4  # each turn counted once
+
+
+def test_an_early_stop_is_reported_once(cli: Cli, isolated_home: Path) -> None:
+    _home_sessions(isolated_home, count=2)
+    r = cli(
+        "regrade",
+        "--all",
+        "--grader",
+        "openai/x",
+        "--api-base",
+        "http://127.0.0.1:9/v1",
+        "--concurrency",
+        "4",
+    )
+    assert r.code == 3
+    assert r.err.count("cannot connect") == 1 and "stopped early" in r.err
+    assert "not attempted" in r.out
+
+
+def test_eval_stops_on_an_unreachable_model_and_flags_failed_requests(
+    cli: Cli, stub: StubServer, tmp_path: Path
+) -> None:
+    rows = [
+        {"id": str(i), "question_id": "warmup", "answer": ANSWERS["warmup"], "expert_score": 5}
+        for i in range(3)
+    ]
+    path = _gold(tmp_path, rows)
+    r = cli("eval", str(path), "--grader", "openai/x", "--api-base", "http://127.0.0.1:9/v1")
+    assert r.code == 3 and "cannot connect" in r.err and len(r.err.strip().splitlines()) == 1
+    stub.script(*[Reply.server_error(status=500)] * 3)  # the first and its two retries
+    r = cli(
+        "eval",
+        str(path),
+        "--grader",
+        "openai/stub-model",
+        "--api-base",
+        stub.base_url,
+        "--json",
+        "--concurrency",
+        "1",
+    )
+    assert r.code == 1 and "1 grading requests failed" in r.err
+    data = json.loads(r.out)
+    assert data["n"] == 2 and data["not_graded"] == 1 and data["failed_requests"] == 1
+
+
+def test_reschedule_schedules_an_answer_first_graded_by_the_regrade(
+    cli: Cli, isolated_home: Path
+) -> None:
+    from tests.practice_fakes import Clock, practise
+
+    with Store() as store:
+        iv = practise(store, Clock(), "3", 9.0)
+        # as if the model had been down: the answer kept, its grade unusable, nothing scheduled
+        store.conn.execute("DELETE FROM practice_reviews")
+        store.conn.execute("DELETE FROM practice_cards")
+        store.conn.commit()
+        session_id = iv.session.id
+    r = cli("regrade", session_id, "--grader", "offline", "--reschedule", "--json")
+    assert r.code == 0 and json.loads(r.out)["rescheduled"] == 1
+    r = cli("stats", "--json")
+    dropout = next(q for q in json.loads(r.out)["questions"] if q["question_id"] == "dropout")
+    assert dropout["next_review"] is not None

@@ -27,6 +27,11 @@ def normalise(svg: str) -> str:
     return re.sub(r"<text class=\"terminal-title\"[^<]*</text>", "", svg)
 
 
+def footer_ready(app: InterviewerApp) -> bool:
+    """The footer recomposes its keys after focus settles; a screenshot before that differs."""
+    return bool(app.screen.query("FooterKey"))
+
+
 def check(name: str, svg: str) -> None:
     path = SNAPSHOTS / f"{name}.svg"
     if os.environ.get("UPDATE_SNAPSHOTS") or not path.exists():
@@ -135,7 +140,11 @@ async def test_summary_and_review_snapshots(fixed_ids: None) -> None:
         app.push_screen(SummaryScreen(finished.summary, "en", "Transcript saved in t.sqlite3", iv))
         for _ in range(200):
             await pilot.pause(0.05)
-            if isinstance(app.screen, SummaryScreen) and app.screen.query("#gaps"):
+            if (
+                isinstance(app.screen, SummaryScreen)
+                and app.screen.query("#gaps")
+                and footer_ready(app)
+            ):
                 break
         await pilot.pause(0.2)
         assert isinstance(app.screen, SummaryScreen)
@@ -143,8 +152,10 @@ async def test_summary_and_review_snapshots(fixed_ids: None) -> None:
         app.push_screen(ReviewScreen(store, "en"))
         for _ in range(200):
             await pilot.pause(0.05)
-            if isinstance(app.screen, ReviewScreen) and str(
-                app.screen.query_one("#transcript").render()
+            if (
+                isinstance(app.screen, ReviewScreen)
+                and str(app.screen.query_one("#transcript").render())
+                and footer_ready(app)
             ):
                 break
         await pilot.pause(0.2)

@@ -29,13 +29,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # build from a clean copy: a stale build/ directory would hide a package missing from
     # pyproject's explicit package list
     src = out / "src"
-    shutil.copytree(
-        REPO,
-        src,
-        ignore=shutil.ignore_patterns(
-            ".venv", "build", "dist", "*.egg-info", ".git", "__pycache__", ".*_cache"
-        ),
-    )
+    anywhere = shutil.ignore_patterns(".venv", "*.egg-info", ".git", "__pycache__", ".*_cache")
+
+    def ignore(path: str, names: list[str]) -> set[str]:
+        # build/ and dist/ only at the top: interviewer/build is a package
+        top = {"build", "dist"} & set(names) if Path(path) == REPO else set()
+        return set(anywhere(path, names)) | top
+
+    shutil.copytree(REPO, src, ignore=ignore)
     run(
         [
             sys.executable,

@@ -1,7 +1,11 @@
-"""Checks on a parsed question beyond field types: structure (always) and policy (--strict)."""
+"""Checks on a parsed question beyond field types: structure (always), policy (--strict) and
+warnings (always; they never fail a check)."""
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from difflib import SequenceMatcher
 
 from interviewer.bank.problems import Path_
 from interviewer.domain.rubric import Level, Question, Signal
@@ -139,7 +143,7 @@ def policy_problems(q: Question) -> list[Finding]:
             for j, e in enumerate(p.expected_points)
         ]
     )
-    if not q.source_points:
+    if not q.source_points and not q.source_answer:
         found.append((("source_points",), "missing: list what the source article's answer says"))
     if not q.levels:
         found.append((("levels",), "missing: strict wants levels covering 0-10"))
@@ -157,4 +161,83 @@ def policy_problems(q: Question) -> list[Finding]:
                 "adjust `source` verdicts, depths or weights",
             )
         )
+    return found
+
+
+# -- warnings (`bank check`, both modes): things that load and grade, but deserve a look -----
+
+NEAR_DUPLICATE = 0.85  # similarity of two questions' wording from which they are flagged
+
+
+def warnings(q: Question) -> list[Finding]:
+    """Review markers, points the offline grader can never credit, probes never chosen."""
+    found: list[Finding] = []
+    if q.draft:
+        found.append(
+            (("draft",), "drafted from a document, not reviewed: review it, then remove `draft`")
+        )
+    if q.review:
+        fields = ", ".join(q.review[:4]) + (", ..." if len(q.review) > 4 else "")
+        found.append(
+            (("review",), f"{len(q.review)} field(s) written by a model await review: {fields}")
+        )
+    generated: list[tuple[Path_, str]] = [
+        *((("key_points", i), "key point") for i, x in enumerate(q.key_points) if x.generated),
+        *(
+            (("misconceptions", i), "misconception")
+            for i, x in enumerate(q.misconceptions)
+            if x.generated
+        ),
+        *((("probes", i), "probe") for i, x in enumerate(q.probes) if x.generated),
+        *((("levels", i), "level") for i, x in enumerate(q.levels) if x.generated),
+    ]
+    if generated:
+        counts = Counter(what for _, what in generated)
+        listed = ", ".join(f"{n} {what}{'s' * (n > 1)}" for what, n in counts.items())
+        found.append(
+            (
+                (*generated[0][0], "generated"),
+                f"written by a model and not reviewed: {listed} (`generated: true`)",
+            )
+        )
+    for i, kp in enumerate(q.key_points):
+        if not kp.signals:
+            found.append(
+                (("key_points", i, "signals"), "no signals: the offline grader never credits it")
+            )
+    for i, probe in enumerate(q.probes):
+        linked = probe.targets or (probe.kind == ProbeKind.CHALLENGE and probe.challenges)
+        if not linked:
+            found.append(
+                (("probes", i, "targets"), "linked to no key point: follow-ups never choose it")
+            )
+    return found
+
+
+def _wording(q: Question) -> list[str]:
+    return [squash(t) for t in (q.question.zh, q.question.en) if t.strip()]
+
+
+def squash(text: str) -> str:
+    """Text compared for near-duplicates: width- and case-folded, punctuation and spaces out."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def near_duplicates(questions: list[Question]) -> list[tuple[int, int, float]]:
+    """(earlier, later, similarity) for pairs of questions worded almost alike."""
+    texts = [_wording(q) for q in questions]
+    found = []
+    for j in range(len(questions)):
+        for i in range(j):
+            best = 0.0
+            for a in texts[i]:
+                for b in texts[j]:
+                    matcher = SequenceMatcher(None, a, b, autojunk=False)
+                    if matcher.real_quick_ratio() >= NEAR_DUPLICATE and (
+                        matcher.quick_ratio() >= NEAR_DUPLICATE
+                    ):
+                        best = max(best, matcher.ratio())
+            if best >= NEAR_DUPLICATE:
+                found.append((i, j, best))
+                break
     return found

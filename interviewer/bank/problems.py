@@ -19,7 +19,7 @@ class Problem:
     message: str
     path: Path_ = ()
     line: int | None = None
-    kind: Literal["structure", "policy"] = "structure"
+    kind: Literal["structure", "policy", "warning"] = "structure"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -45,7 +45,10 @@ def parse_yaml(text: str) -> Parsed:
     parsed = Parsed(data)
     if node is not None:
         parsed.lines[()] = node.start_mark.line + 1
-        _index(node, (), parsed)
+        try:
+            _index(node, (), parsed)
+        except RecursionError:  # a self-referencing alias the constructor happened to accept
+            return Parsed(None, errors=[(None, (), "invalid YAML: an alias refers to itself")])
     return parsed
 
 

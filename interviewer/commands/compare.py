@@ -49,10 +49,13 @@ def run(args: argparse.Namespace) -> int:
             f"--graders {args.graders!r}: give two different graders, e.g. offline,local"
         )
     settings = settings_from(args)
-    models = [_model(n, settings) for n in names]
+    try:
+        models = [_model(n, settings) for n in names]
+    except InterviewerError as exc:  # name the flag the user typed
+        raise UsageError(f"--graders: {exc}".replace("--grader ", "", 1)) from None
     with Store() as store:
         ids = (
-            [store.resolve_session(ref) for ref in args.sessions]
+            list(dict.fromkeys(store.resolve_session(ref) for ref in args.sessions))
             if args.sessions
             else [r["id"] for r in reversed(store.list_sessions())]
         )

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import sys
 from pathlib import Path
 
 from interviewer.agreement import LEVEL_NAMES
@@ -10,6 +11,7 @@ from interviewer.commands._context import bank_from, print_json, settings_from
 from interviewer.evaluate import default_gold, grade_rows, load_rows, questions_for, report
 from interviewer.graders import resolve_grader
 from interviewer.textfmt import table
+from interviewer.vocab import ExitCode
 
 
 def _show(value: float | None) -> str:
@@ -23,13 +25,19 @@ def run(args: argparse.Namespace) -> int:
     rows = load_rows(path)
     questions = questions_for(rows, bank)
     grader = resolve_grader(args.grader, settings, args.api_base, args.api_key_env)
-    scores = asyncio.run(
+    scores, failures = asyncio.run(
         grade_rows(grader, rows, questions, repeat=args.repeat, concurrency=args.concurrency)
     )
-    figures = report(rows, scores, worst=args.worst)
+    figures = report(rows, scores, worst=args.worst) | {"failed_requests": len(failures)}
+    if failures:  # the figures leave these answers out: say so, and do not exit 0
+        print(
+            f"interviewer: {len(failures)} grading requests failed, e.g. {failures[0]}",
+            file=sys.stderr,
+        )
+    code = int(ExitCode.INVALID) if failures else 0
     if args.json:
         print_json({"gold": str(path), "grader": grader.name, "repeat": args.repeat, **figures})
-        return 0
+        return code
     print(f"{grader.name} on {path} ({len(rows)} answers, each graded {args.repeat}x)")
     print(
         f"n {figures['n']}"
@@ -64,4 +72,4 @@ def run(args: argparse.Namespace) -> int:
             ],
         )
     )
-    return 0
+    return code

@@ -3,17 +3,17 @@
 import argparse
 import asyncio
 import sys
+from collections import Counter
 from datetime import UTC, datetime
 
 from interviewer.batch import progress_bar
 from interviewer.commands._context import bank_from, print_json, settings_from
 from interviewer.commands.sessions import _day
-from interviewer.domain.grade import Grade
 from interviewer.errors import UsageError
 from interviewer.graders import resolve_grader
-from interviewer.regrade import Job, jobs_for, regrade, select_sessions
+from interviewer.regrade import Job, RegradeSummary, jobs_for, regrade, select_sessions
 from interviewer.store.repo import Store
-from interviewer.vocab import ExitCode, GradeStatus
+from interviewer.vocab import ExitCode
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,27 +35,16 @@ def run(args: argparse.Namespace) -> int:
         if not jobs:
             print("nothing to regrade: no answered turns in the selected sessions")
             return 0
-        moved: list[str] = []
-        now = datetime.now(UTC)
-
-        def reschedule(job: Job, grade: Grade) -> None:
-            # spaced practice: only with --reschedule does a new grade move a question's review
-            from interviewer.practice.scheduler import reschedule_turn
-
-            if grade.status == GradeStatus.GRADED and reschedule_turn(store, job.turn.id, now):
-                moved.append(job.question.id)
-
+        bar = progress_bar(sys.stderr)
         summary = asyncio.run(
             regrade(
-                store,
-                grader,
-                jobs,
-                concurrency=args.concurrency,
-                force=args.force,
-                progress=progress_bar(sys.stderr),
-                on_graded=reschedule if args.reschedule else None,
+                store, grader, jobs, concurrency=args.concurrency, force=args.force, progress=bar
             )
         )
+        if bar and summary.not_attempted:
+            sys.stderr.write("\n")  # the bar stopped short of its end
+        # spaced practice: only with --reschedule do the (new or earlier) grades move reviews
+        moved = _reschedule(store, jobs) if args.reschedule else set()
     if args.json:
         print_json(
             summary.__dict__
@@ -63,21 +52,42 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         cost = f", cost ${summary.cost_usd:.4f}" if summary.cost_usd is not None else ""
+        left = f", {summary.not_attempted} not attempted" if summary.not_attempted else ""
         print(
-            f"regraded {len(jobs)} turns in {len(session_ids)} sessions with {grader.name}: "
+            f"{len(jobs)} turns in {len(session_ids)} sessions, grader {grader.name}: "
             f"{summary.graded} graded, {summary.ungraded} ungraded, {summary.skipped} skipped "
-            f"(already graded by this grader), {summary.failed} failed; "
+            f"(already graded by this grader), {summary.failed} failed{left}; "
             f"tokens {summary.tokens_in} in / {summary.tokens_out} out{cost}"
         )
         if args.reschedule:
-            print(f"rescheduled {len(set(moved))} questions from the new grades")
+            print(f"rescheduled {len(moved)} questions from their current grades")
         if summary.rate_limit_pauses:
             print(f"rate limited {summary.rate_limit_pauses} times; all requests waited")
-    for error in summary.errors[:10]:
-        print(f"interviewer: {error}", file=sys.stderr)
-    if summary.stopped:
-        print(f"interviewer: stopped early: {summary.stopped}", file=sys.stderr)
+    _report_errors(summary)
     if summary.failed or summary.stopped:
         print("interviewer: run the same command again to continue", file=sys.stderr)
         return int(ExitCode.MODEL) if summary.stopped else int(ExitCode.INVALID)
     return 0
+
+
+def _reschedule(store: Store, jobs: list[Job]) -> set[str]:
+    """Re-rate every attempt these turns belong to (graded now or earlier) from its grades."""
+    from interviewer.practice.scheduler import reschedule_turn
+
+    now = datetime.now(UTC)
+    moved = set()
+    for job in jobs:
+        if job.turn.kind == "main" and reschedule_turn(store, job.turn.id, now):
+            moved.add(job.question.id)
+    return moved
+
+
+def _report_errors(summary: RegradeSummary) -> None:
+    """One line per distinct failure (concurrent requests often fail the same way)."""
+    counts = Counter(error.split(": ", 1)[-1] for error in summary.errors)
+    for message, count in counts.most_common(5):
+        if message != summary.stopped:
+            times = f" ({count} turns)" if count > 1 else ""
+            print(f"interviewer: {message}{times}", file=sys.stderr)
+    if summary.stopped:
+        print(f"interviewer: stopped early: {summary.stopped}", file=sys.stderr)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 
-from interviewer.domain.text import Frozen, Localized
+from interviewer.domain.text import Frozen, Lang, Localized
 from interviewer.vocab import Depth, ProbeKind, Scope, Strength, Verdict
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
@@ -79,6 +79,7 @@ class KeyPoint(Frozen):
     source: Verdict = Verdict.MISSED
     signals: list[Signal] = []
     hint: Localized | None = None
+    generated: bool = False  # written by a model (`bank build --grader`): review it
 
 
 class Misconception(Frozen):
@@ -87,6 +88,7 @@ class Misconception(Frozen):
     correction: Localized
     signals: list[Signal] = []
     penalty: Annotated[float, Field(gt=0)] = 1.0
+    generated: bool = False  # written by a model (`bank build --grader`): review it
 
 
 class ExpectedPoint(Frozen):
@@ -102,6 +104,7 @@ class Probe(Frozen):
     # for `challenge` probes: the misconceptions this probe pushes back on (optional)
     challenges: list[Slug] = []
     expected_points: list[ExpectedPoint] = []
+    generated: bool = False  # written by a model (`bank build --grader`): review it
 
 
 class Level(Frozen):
@@ -110,6 +113,7 @@ class Level(Frozen):
     min: Annotated[float, Field(ge=0, le=10)]
     max: Annotated[float, Field(ge=0, le=10)]
     description: Localized
+    generated: bool = False  # written by a model (`bank build --grader`): review it
 
     @model_validator(mode="after")
     def _ordered(self) -> "Level":
@@ -133,11 +137,23 @@ class Rubric(Frozen):
     """What grading needs: the reference, key points, misconceptions, probes and levels."""
 
     source_points: list[str] = []
+    # the source document's own answer, verbatim (a bank drafted by `bank build`)
+    source_answer: str | None = None
     reference_answer: Localized | None = None
     key_points: Annotated[list[KeyPoint], Field(min_length=1)]
     misconceptions: list[Misconception] = []
     probes: list[Probe] = []
     levels: list[Level] = []
+    # drafted by `bank build` and not yet reviewed; `review` lists fields a model wrote
+    # ("title.en", "key_points.p1.text.en", "reference_answer"): remove both once reviewed
+    draft: bool = False
+    review: list[str] = []
+
+    def reference(self, lang: Lang) -> str:
+        """The reference answer in `lang`; a drafted bank's source answer stands in for it."""
+        if self.reference_answer:
+            return self.reference_answer.get(lang)
+        return (self.source_answer or "").strip()
 
     def key_point(self, point_id: str) -> KeyPoint:
         return next(kp for kp in self.key_points if kp.id == point_id)
@@ -156,4 +172,6 @@ class Question(Rubric, QuestionHead):
 
     def content_hash(self) -> str:
         """A stable hash of the question and rubric: part of a grader's identity."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+        # fields left at their defaults are not hashed: a new optional field in the bank format
+        # does not change the identity of every existing rubric
+        return hashlib.sha256(self.model_dump_json(exclude_defaults=True).encode()).hexdigest()[:16]

@@ -440,7 +440,7 @@ class Interview:
         self.store.update_turn(main.id, revealed=True)
         self._refresh()
         q = self.question()
-        return q.reference_answer.get(self.lang) if q.reference_answer else ""  # type: ignore[arg-type]
+        return q.reference(self.lang)  # type: ignore[arg-type]
 
     def next(self) -> list[Event]:
         """Move on. A follow-up left unanswered is recorded as skipped; an unanswered main

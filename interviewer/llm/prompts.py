@@ -56,7 +56,7 @@ def _bullets(items: list[str]) -> str:
 def rubric_parts(q: Question, lang: str) -> dict[str, str]:
     return {
         "question": q.question.get(lang),  # type: ignore[arg-type]
-        "reference": q.reference_answer.get(lang) if q.reference_answer else "(none)",  # type: ignore[arg-type]
+        "reference": q.reference(lang) or "(none)",  # type: ignore[arg-type]
         # a key point's label names it; its substance is in the reference answer above, so
         # the full text is sent only for points without a label (keeps the prompt compact)
         "key_points": _bullets(

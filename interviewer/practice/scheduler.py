@@ -32,7 +32,7 @@ from interviewer.store.schedule import (
     insert_review,
     latest_review_for_turn,
     save_card,
-    session_mode,
+    schedulable,
     utc,
 )
 
@@ -134,7 +134,7 @@ def schedule_turn(store: Store, turn_id: str, now: datetime) -> Review | None:
     reschedule its question. Returns the review in force, or None when nothing was scheduled:
     not an interview session, or the main answer has no usable grade yet."""
     main = _main_of(store, turn_id)
-    if session_mode(store, main.id) != "interview":
+    if not schedulable(store, main.id):
         return None
     return _record(store, main, "interview", now)
 
@@ -142,10 +142,11 @@ def schedule_turn(store: Store, turn_id: str, now: datetime) -> Review | None:
 def reschedule_turn(store: Store, turn_id: str, now: datetime) -> Review | None:
     """For `interviewer regrade --reschedule`: after adding a grade to `turn_id` (a main or a
     follow-up turn), re-rate its attempt from the current grades and rebuild the question's card.
-    The review keeps the time of the original answer. Only an attempt that was scheduled in the
-    first place moves (imported and grade/batch sessions never schedule); otherwise None."""
+    The review keeps the time of the original answer. Only live interview answers schedule
+    (imported and grade/batch sessions never do); an answer that could not be graded at the
+    time is scheduled now. Otherwise None."""
     main = _main_of(store, turn_id)
-    if latest_review_for_turn(store, main.id) is None:
+    if not schedulable(store, main.id):
         return None
     return _record(store, main, "regrade", now)
 

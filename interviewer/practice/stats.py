@@ -8,6 +8,7 @@ review log and the cards.
 
 from collections import defaultdict
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 
 from fsrs import Rating
@@ -88,13 +89,19 @@ def _question(
         last_score=scores[-1] if scores else None,
         best_score=max(scores) if scores else None,
         recent_score=_mean(scores[-RECENT:]) if scores else None,
-        trend=round(scores[-1] - fmean(before), 1) if before else None,
+        trend=_trend(scores[-1], fmean(before)) if before else None,
         scores=scores,
         last_at=attempts[-1].at if attempts else None,
         last_rating=Rating(rating).name if rating else None,
         next_review=next_review,
         due=next_review is not None and next_review <= now,
     )
+
+
+def _trend(last: float, earlier: float) -> float:
+    """Last score minus the mean of the ones before, half up like every score (never -0)."""
+    change = float(Decimal(repr(round(last - earlier, 9))).quantize(Decimal("0.1"), ROUND_HALF_UP))
+    return change + 0.0  # -0.0 + 0.0 is 0.0
 
 
 def progress(store: Store, bank: Bank, now: datetime, lang: str = "en") -> Progress:

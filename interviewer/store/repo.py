@@ -284,6 +284,11 @@ class Store:
                 )
                 for grade in turn.grades:
                     db.execute(_INSERT_GRADE, _grade_row(turn.id, grade))
+            # answers given elsewhere: spaced practice does not schedule them, even on resume
+            db.execute(
+                "INSERT INTO events (session_id, turn_id, at, kind, data) VALUES (?,?,?,?,?)",
+                (session.id, None, _ts(_now()), "imported", "{}"),
+            )
 
     def history(self) -> list[tuple[str, float]]:
         """(date, average main-answer score) of each interview session, oldest first."""

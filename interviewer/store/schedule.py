@@ -130,6 +130,18 @@ def session_mode(store: Store, turn_id: str) -> str | None:
     return row["mode"] if row else None
 
 
+def schedulable(store: Store, turn_id: str) -> bool:
+    """A turn of a live interview session: not `grade`/batch, not imported."""
+    if session_mode(store, turn_id) != "interview":
+        return False
+    imported = store.conn.execute(
+        "SELECT 1 FROM events e JOIN turns t ON t.session_id = e.session_id"
+        " WHERE t.id = ? AND e.kind = 'imported'",
+        (turn_id,),
+    ).fetchone()
+    return imported is None
+
+
 def follow_up_ids(store: Store, main_turn_id: str) -> list[str]:
     rows = store.conn.execute(
         "SELECT id FROM turns WHERE parent_id = ? ORDER BY seq", (main_turn_id,)

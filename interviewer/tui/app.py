@@ -178,7 +178,7 @@ class InterviewerApp(App[None]):
     ) -> None:
         from interviewer.engine.interview import Interview
         from interviewer.engine.selection import select_questions
-        from interviewer.errors import InterviewerError
+        from interviewer.errors import InterviewerError, UsageError
 
         bank = self.context.load_bank()
         try:
@@ -192,13 +192,18 @@ class InterviewerApp(App[None]):
             if mode in ("due", "weakest"):  # spaced practice picks the questions
                 from interviewer.practice.selection import due_questions, weakest_questions
 
+                count = value.strip() or str(WEAKEST)
+                if mode == "weakest" and not (count.isdigit() and int(count) > 0):
+                    raise UsageError(
+                        f"{value.strip()!r}: 最弱的题目数需是大于 0 的整数"
+                        if lang == "zh"
+                        else f"{value.strip()!r}: the number of weakest questions must be above 0"
+                    )
                 store = self.context.open_store()
                 questions = (
                     due_questions(store, bank, self.now())
                     if mode == "due"
-                    else weakest_questions(
-                        store, bank, int(value) if value.isdigit() else WEAKEST, self.now()
-                    )
+                    else weakest_questions(store, bank, int(count), self.now())
                 )
             else:
                 questions = select_questions(bank, refs=refs, sample=sample, tags=tags)
