@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from interviewer.domain.rubric import Probe, Question
 
@@ -84,9 +85,19 @@ def format_block(schema: dict | None) -> str:
         return ""
     return (
         "\n# Output format\nReply with one JSON object matching this JSON schema:\n"
-        + json.dumps(schema, ensure_ascii=False)
+        + json.dumps(_untitled(schema), ensure_ascii=False, separators=(",", ":"))
         + "\n"
     )
+
+
+def _untitled(node: Any) -> Any:
+    """The schema without pydantic's "title" entries: they repeat the field names and cost
+    about 200 tokens in every prompt-mode request."""
+    if isinstance(node, dict):
+        return {k: _untitled(v) for k, v in node.items() if k != "title"}
+    if isinstance(node, list):
+        return [_untitled(v) for v in node]
+    return node
 
 
 @dataclass(frozen=True)
