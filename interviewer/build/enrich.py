@@ -295,7 +295,7 @@ class Enricher:
 
         try:
             # the grader's request path: structured-output modes, extraction, one repair
-            out, _raw, _prompt = await self.grader._judged(
+            out, _raw, _prompt = await self.grader.ask_structured(
                 build, "rubric_draft", EnrichOutput, Usage()
             )
         except e.ModelError as exc:

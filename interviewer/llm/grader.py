@@ -12,9 +12,10 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Collection
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic_core
+from pydantic import BaseModel
 
 from interviewer.domain.grade import (
     FollowUp,
@@ -52,6 +53,9 @@ from interviewer.vocab import GradeStatus, Verdict
 MAX_POINTS_PER_QUOTE = 2  # the same quoted span may support at most this many key points
 REASONS = {"missed": "missed_point", "deeper": "go_deeper", "challenge": "challenge_misconception"}
 Clock = Callable[[], datetime]
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _utcnow() -> datetime:
@@ -168,8 +172,17 @@ class LLMGrader:
         usage.add(response)
         return response.text
 
-    async def _judged(self, build, schema_name, model_cls, usage, on_delta=None):  # type: ignore[no-untyped-def]
-        """A parsed reply, repairing once; (output or None, raw text, prompt)."""
+    async def ask_structured(
+        self,
+        build: Callable[[dict | None], RenderedPrompt],
+        schema_name: str,
+        model_cls: type[M],
+        usage: Usage,
+        on_delta: Callable[[str], None] | None = None,
+    ) -> tuple[M | None, str, RenderedPrompt]:
+        """One structured request through this model's modes (schema, JSON mode, schema in the
+        prompt), parsed tolerantly and repaired once: (output or None, raw text, prompt). Also
+        used by `bank build --grader` for its own schema."""
         schema = response_schema(model_cls)
         reply, prompt, _mode = await self._ask(build, schema_name, schema, usage, on_delta)
         try:
@@ -454,7 +467,7 @@ class LLMGrader:
 
         async def one(stream_it: bool):  # type: ignore[no-untyped-def]
             build = lambda schema: grade_prompt(question, answer, lang, schema)  # noqa: E731
-            return await self._judged(
+            return await self.ask_structured(
                 build, "grade", GradeOutput, usage, on_delta if stream_it else None
             )
 
@@ -587,7 +600,9 @@ class LLMGrader:
         def build(schema: dict | None) -> RenderedPrompt:
             return follow_up_prompt(question, probe, asked, main_answer, answer, lang, schema)
 
-        out, raw, prompt = await self._judged(build, "follow_up_grade", FollowUpOutput, usage)
+        out, raw, prompt = await self.ask_structured(
+            build, "follow_up_grade", FollowUpOutput, usage
+        )
         if out is None:
             return self._ungraded(question, probe, raw, prompt, usage, started, flags, lang)
         ids = [f"e{i}" for i in range(1, len(probe.expected_points) + 1)]
