@@ -273,11 +273,10 @@ class PlainInterview:
         """Spaced practice: the rating the question earned and when it comes back."""
         from fsrs import Rating
 
-        from interviewer.store.schedule import latest_review_for_turn
+        from interviewer.practice.scheduler import review_after
 
         # by question id: on /next the session has already moved to the next question
-        mains = [t for t in self.iv.turns if t.kind == "main" and t.question_id == question_id]
-        review = latest_review_for_turn(self.iv.store, mains[-1].id) if mains else None
+        review = review_after(self.iv.store, self.iv.turns, question_id)
         if review is not None:
             rating = self.t["ratings"][Rating(review.rating).name]
             self.say(self.t["next_review"].format(rating=rating, date=f"{review.due:%Y-%m-%d}"))

@@ -3,6 +3,7 @@ faults, drafts restored after a crash, 80x24, Chinese and English."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -46,6 +47,7 @@ async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause(0.05)
         if (
             isinstance(pilot.app.screen, HomeScreen)
+            and pilot.app.screen.query("#start")  # the form is built after the first frame
             and not pilot.app.screen.query_one("#start", Button).disabled
         ):
             return
@@ -92,7 +94,10 @@ async def test_full_interview_offline(tmp_path: Path) -> None:
         assert "Follow-up 1 of 2" in text  # the interviewer follows up
         await answer(pilot, screen, "不知道")
         await answer(pilot, screen, "我觉得没有区别")
-        assert "budget spent" in str(screen.query_one("#status").render())
+        status = str(screen.query_one("#status").render())
+        assert "budget spent" in status
+        # spaced practice: a weak answer, probed twice, and when it comes back
+        assert re.search(r"Rated Hard; next review \d{4}-\d\d-\d\d\.", status), status
         await pilot.press("ctrl+r")  # reveal after grading
         assert "Reference answer" in log_text(screen)
         await pilot.press("ctrl+n")

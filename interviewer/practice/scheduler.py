@@ -151,6 +151,13 @@ def reschedule_turn(store: Store, turn_id: str, now: datetime) -> Review | None:
     return _record(store, main, "regrade", now)
 
 
+def review_after(store: Store, turns: list[Turn], question_id: str) -> Review | None:
+    """The review in force for the latest attempt at a question in these turns (what the
+    front ends show when a question is done: its rating and next review)."""
+    mains = [t for t in turns if t.kind == "main" and t.question_id == question_id]
+    return latest_review_for_turn(store, mains[-1].id) if mains else None
+
+
 def rebuild_card(store: Store, question_id: str, now: datetime) -> Card | None:
     """Recompute a question's card from its review log (the stored card is only a cache)."""
     reviews = effective_reviews(store.conn, question_id)

@@ -1,6 +1,14 @@
 """Interface strings in Chinese and English."""
 
 STRINGS: dict[str, dict[str, str]] = {
+    "next_review": {
+        "en": "Rated {rating}; next review {date}.",
+        "zh": "评级:{rating};下次复习 {date}。",
+    },
+    "rating_again": {"en": "Again", "zh": "重来"},
+    "rating_hard": {"en": "Hard", "zh": "困难"},
+    "rating_good": {"en": "Good", "zh": "良好"},
+    "rating_easy": {"en": "Easy", "zh": "简单"},
     "title": {
         "en": "interviewer: ML / LLM-training mock interview",
         "zh": "interviewer:机器学习 / 大模型训练模拟面试",

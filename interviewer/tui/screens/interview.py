@@ -184,9 +184,21 @@ class InterviewScreen(Screen[None]):
         elif isinstance(event, GradingFailed):
             self.status(tr("failed", lang, error=event.error))
         elif isinstance(event, QuestionDone):
-            self.status(tr(event.reason, lang))
+            self.status(tr(event.reason, lang) + self._next_review(event.question_id))
         elif isinstance(event, SessionFinished):
             self.app.show_summary(self.iv, event.summary)  # type: ignore[attr-defined]
+
+    def _next_review(self, question_id: str) -> str:
+        """Spaced practice: the rating the question earned and when it comes back."""
+        from fsrs import Rating
+
+        from interviewer.practice.scheduler import review_after
+
+        review = review_after(self.iv.store, self.iv.turns, question_id)
+        if review is None:
+            return ""
+        rating = tr(f"rating_{Rating(review.rating).name.lower()}", self.lang)
+        return " " + tr("next_review", self.lang, rating=rating, date=f"{review.due:%Y-%m-%d}")
 
     def _probe_texts(self, turn: Any) -> dict[str, str] | None:
         if turn.kind != "follow_up":
