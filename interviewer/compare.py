@@ -37,6 +37,8 @@ def pair_up(turns: list[tuple[str, Turn]], model_a: str, model_b: str) -> tuple[
     """The turns graded by both, and how many were graded by only one (or neither)."""
     pairs, unpaired = [], 0
     for sid, turn in turns:
+        if turn.skipped or not turn.answer.strip():
+            continue  # nothing was answered: no grader judged anything
         a, b = newest_by(turn, model_a), newest_by(turn, model_b)
         if a and b:
             pairs.append(Pair(sid, turn, a, b))

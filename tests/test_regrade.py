@@ -540,3 +540,15 @@ def test_reschedule_schedules_an_answer_first_graded_by_the_regrade(
     r = cli("stats", "--json")
     dropout = next(q for q in json.loads(r.out)["questions"] if q["question_id"] == "dropout")
     assert dropout["next_review"] is not None
+
+
+def test_compare_leaves_out_skipped_turns(cli: Cli, isolated_home: Path) -> None:
+    with Store() as store:
+        (sid,) = stored_sessions(store, count=1, follow_up=False)
+        skipped = store.add_turn(sid, question_id="warmup", prompt="q")
+        store.update_turn(skipped.id, skipped=True)
+        store.add_grade(
+            skipped.id, OfflineGrader().grade(BANK.find("warmup"), ""), TurnStatus.GRADED
+        )
+    r = cli("compare", "--graders", "offline,openai/x", "--json")
+    assert json.loads(r.out)["unpaired"] == 3  # the three answers, not the skipped turn
