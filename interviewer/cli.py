@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--plain",
         action="store_true",
-        help="plain line-based mode (the only mode until the TUI lands)",
+        help="plain line-based mode instead of the TUI (also used when input is piped)",
     )
     p.add_argument(
         "--questions", metavar="LIST", help="numbers or ids, e.g. 1,3,7 (default: all in order)"
