@@ -411,3 +411,13 @@ async def test_summary_gap_jumps_to_its_answers(tmp_path: Path) -> None:
         assert isinstance(app.screen, ReviewScreen)
         shown = str(app.screen.query_one("#transcript", Static).render())
         assert shown.startswith("## dropout") and WEAK in shown
+
+
+async def test_footer_keys_speak_the_interface_language(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path, lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        labels = {b.binding.description for b in app.screen.active_bindings.values()}
+        assert {"帮助", "退出", "进度"} <= labels and "Help" not in labels
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "帮助" in commands

@@ -12,7 +12,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList
 
 from interviewer.locale_lang import locale_language
-from interviewer.tui.i18n import tr
+from interviewer.tui.i18n import key_label, tr
+from interviewer.tui.keys import LocalizedKeys
 from interviewer.tui.screens.help import HelpScreen
 from interviewer.tui.screens.home import HomeScreen
 
@@ -20,7 +21,7 @@ FIRST_FRAME_ENV = "INTERVIEWER_FIRST_FRAME_FILE"  # bench/startup.py: write the 
 WEAKEST = 5  # "Weakest N" with no N given
 
 
-class GraderChoice(ModalScreen[str | None]):
+class GraderChoice(LocalizedKeys, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
     DEFAULT_CSS = """
     GraderChoice { align: center middle; }
@@ -296,7 +297,11 @@ class InterviewerApp(App[None]):
         self.exit()
 
     def action_help(self) -> None:
-        rows = [(b.key, b.description) for b in self._all_bindings() if b.show or b.description]
+        rows = [
+            (b.key, key_label(b.description, self.lang))
+            for b in self._all_bindings()
+            if b.show or b.description
+        ]
         self.push_screen(HelpScreen(self.lang, rows))
 
     def _all_bindings(self) -> list[Binding]:
@@ -313,11 +318,11 @@ class InterviewerApp(App[None]):
             if isinstance(binding, Binding) and binding.description:
                 action = binding.action
                 yield SystemCommand(
-                    binding.description,
+                    key_label(binding.description, self.lang),
                     f"{binding.key}",
                     lambda a=action, s=screen: s.run_action(a),
                 )  # type: ignore[misc]
-        yield SystemCommand("Help", "f1: the keys", self.action_help)
+        yield SystemCommand(key_label("Help", self.lang), "f1", self.action_help)
 
 
 def run_tui(

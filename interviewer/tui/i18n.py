@@ -158,3 +158,29 @@ VERDICTS = {
 def tr(key: str, lang: str, **values: object) -> str:
     text = STRINGS[key]["zh" if lang == "zh" else "en"]
     return text.format(**values) if values else text
+
+
+# Key labels (footer, help, command palette): the bindings are declared in English.
+KEY_LABELS_ZH = {
+    "Export HTML": "导出 HTML",
+    "Regrade": "重新评分",
+    "Skip": "跳过",
+    "Next": "下一题",
+    "Offline grade": "离线评分",
+    "Quit": "退出",
+    "Reveal": "参考答案",
+    "Submit": "提交",
+    "Hint": "提示",
+    "Resume": "继续",
+    "Open": "打开",
+    "Back": "返回",
+    "Cancel grade": "取消评分",
+    "Cancel": "取消",
+    "Close": "关闭",
+    "Progress": "进度",
+    "Help": "帮助",
+}
+
+
+def key_label(description: str, lang: str) -> str:
+    return KEY_LABELS_ZH.get(description, description) if lang == "zh" else description

@@ -7,9 +7,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from interviewer.tui.i18n import tr
+from interviewer.tui.keys import LocalizedKeys
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LocalizedKeys, ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }

@@ -10,9 +10,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from interviewer.tui.i18n import tr
+from interviewer.tui.keys import LocalizedKeys
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(LocalizedKeys, Screen[None]):
     BINDINGS = [Binding("f2", "stats", "Progress")]
     DEFAULT_CSS = """
     HomeScreen VerticalScroll { padding: 0 1; }

@@ -25,13 +25,14 @@ from interviewer.engine.guards import check_length
 from interviewer.engine.interview import Interview
 from interviewer.errors import InterviewerError
 from interviewer.tui.i18n import tr
+from interviewer.tui.keys import LocalizedKeys
 from interviewer.tui.widgets import GradeView, TurnView
 from interviewer.vocab import GradeStatus, TurnStatus
 
 AUTOSAVE_SECONDS = 3.0
 
 
-class InterviewScreen(Screen[None]):
+class InterviewScreen(LocalizedKeys, Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("ctrl+t", "hint", "Hint", priority=True),

@@ -12,9 +12,10 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from interviewer.store.filters import TABLE_HEADERS, SessionFilter, table_cells
 from interviewer.tui.i18n import tr
+from interviewer.tui.keys import LocalizedKeys
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(LocalizedKeys, Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("enter", "open", "Open", show=False),

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from interviewer.tui.i18n import tr
+from interviewer.tui.keys import LocalizedKeys
 from interviewer.tui.widgets import ScoreChart
 
 
@@ -17,7 +18,7 @@ def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(LocalizedKeys, Screen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
     DEFAULT_CSS = """
     StatsScreen VerticalScroll { padding: 0 1; }

@@ -10,9 +10,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 
 from interviewer.tui.i18n import VERDICTS, tr
+from interviewer.tui.keys import LocalizedKeys
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(LocalizedKeys, Screen[None]):
     BINDINGS = [Binding("h", "app.go_home", "Home"), Binding("q", "app.quit", "Quit")]
     DEFAULT_CSS = """
     SummaryScreen VerticalScroll { padding: 0 1; }
