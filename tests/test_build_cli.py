@@ -125,6 +125,37 @@ def test_an_out_that_is_a_file_is_refused(cli: Cli, tmp_path: Path) -> None:
     r = cli("bank", "build", str(DATA / "qa-en.txt"), "--out", str(out))
     assert r.code == 2 and f"--out {out}: is a file" in r.err
     assert out.read_text(encoding="utf-8") == "x"
+    # a directory under a file: the file is named, not "File exists"
+    r = cli("bank", "build", str(DATA / "qa-en.txt"), "--out", str(out / "sub" / "bank"))
+    assert r.code == 2 and r.err.strip().splitlines() == [
+        f"interviewer: error: --out {out / 'sub' / 'bank'}: {out} is a file, not a directory"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda text: text.replace("title: {", "title: {{", 1), "invalid YAML"),
+        (lambda text: text.replace("id: what-is-a-confusion-matrix\n", ""), "without an id"),
+    ],
+)
+def test_a_broken_question_file_stops_a_rebuild(
+    cli: Cli, tmp_path: Path, damage: Callable[[str], str], message: str
+) -> None:
+    out = tmp_path / "b"
+    assert cli("bank", "build", str(DATA / "qa-en.txt"), "--out", str(out)).code == 0
+    (out / "notes.yaml").write_text("# my notes\n", encoding="utf-8")  # not a question: fine
+    first = next(out.glob("01-*.yaml"))
+    first.write_text(damage(first.read_text(encoding="utf-8")), encoding="utf-8")
+    before = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    r = cli("bank", "build", str(DATA / "qa-en.txt"), "--out", str(out))
+    # its question would be written a second time beside it: nothing is written
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1
+    assert f"{first}: " in r.err and message in r.err and "fix it or move it away" in r.err
+    assert {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == before
+    first.unlink()
+    r = cli("bank", "build", str(DATA / "qa-en.txt"), "--out", str(out))
+    assert r.code == 0 and "1 added, 0 rewritten, 2 kept" in r.out
 
 
 def test_a_failed_write_leaves_an_existing_bank_as_it_was(
@@ -338,6 +369,21 @@ def test_an_invalid_completion_keeps_the_offline_draft(
     assert "1 completed by the model" in r.out
     bank = load_bank([out])
     assert bank.problems == [] and sorted(bool(q.review) for q in bank.questions) == [False, True]
+
+
+def test_an_invalid_item_is_dropped_not_the_whole_completion(
+    cli: Cli, tmp_path: Path, stub: StubServer
+) -> None:
+    reply = enrichment()
+    reply["probes"][1]["kind"] = "clarify"  # not a probe kind
+    reply["levels"] = [{"min": 0}, *LEVELS]  # a level without its max or description
+    stub.default = Reply.json(reply)
+    out = tmp_path / "b"
+    r = cli("bank", "build", str(DATA / "qa-zh.txt"), "--out", str(out), *model_args(stub))
+    assert r.code == 0, r.out
+    assert "2 completed by the model" in r.out and "could not be parsed" not in r.out
+    q = load_bank([out]).find("1")
+    assert [p.kind.value for p in q.probes] == ["missed", "challenge"] and len(q.levels) == 5
 
 
 def test_an_unparseable_reply_is_repaired_once_then_reported(

@@ -149,6 +149,31 @@ def test_list_layout_en_markdown() -> None:
             "correct predictions.",
         ),
         ("qa-zh.txt", "qa", ["什么是精确率", "什么是召回率"], "预测为正的样本中真正为正的比例。"),
+        # Chinese numerals, under a title heading that is not a question
+        (
+            "cn-numerals-zh.txt",
+            "numbered",
+            ["什么是梯度消失", "如何缓解梯度消失", "交叉熵为什么适合分类"],
+            "深层网络反向传播时梯度越来越小。",
+        ),
+        (
+            "mianjing-zh.md",
+            "numbered",
+            [
+                "BatchNorm 和 LayerNorm 有什么区别",
+                "为什么 Transformer 要除以根号 d_k",
+                "介绍一下 Adam 优化器",
+            ],
+            "BN 在 batch 维度上做归一化，依赖 batch size；LN 在特征维度上做归一化，不依赖 "
+            "batch。\nTransformer 里一般用 LN。",
+        ),
+        # a bold line per question
+        (
+            "bold-questions-zh.md",
+            "headings",
+            ["什么是梯度消失", "如何缓解梯度消失", "交叉熵为什么适合分类"],
+            "深层网络反向传播时梯度越来越小。",
+        ),
     ],
 )
 def test_each_layout_in_both_languages(
@@ -161,6 +186,140 @@ def test_each_layout_in_both_languages(
     assert doc.questions[0].answer == first_answer
     lang = "zh" if name.endswith(("zh.md", "zh.txt")) else "en"
     assert {q.lang for q in doc.questions} == {lang}
+
+
+@pytest.mark.parametrize(
+    ("name", "titles", "first_answer"),
+    [
+        (
+            "toc-en.md",
+            [
+                "What is overfitting",
+                "Which model compression methods do you know",
+                "Why is warmup needed",
+            ],
+            "The model fits training data well but generalizes poorly.\nSigns:\n"
+            "1. Low training error.\n2. High validation error.",
+        ),
+        (
+            "toc-zh.txt",
+            ["什么是过拟合", "模型压缩有哪些方法", "为什么需要 warmup", "BN 和 LN 的区别"],
+            "模型在训练集上表现很好，但在测试集上表现差。\n1. 训练误差低\n2. 验证误差高\n"
+            "3. 泛化能力差",
+        ),
+    ],
+)
+def test_a_question_list_ends_where_the_answers_start(
+    name: str, titles: list[str], first_answer: str
+) -> None:
+    # the first answer's heading follows the list after a blank line: it is no fourth item
+    doc = parse(name)
+    assert doc.format == "list" and doc.skipped == []
+    assert [q.title for q in doc.questions] == titles
+    assert doc.questions[0].answer == first_answer
+    assert not any(q.notes for q in doc.questions[:-1])
+
+
+@pytest.mark.parametrize(
+    ("name", "titles", "first_answer_lines", "second_answer_ends"),
+    [
+        # "1）" items (another style) inside answers numbered "1."
+        (
+            "sublist-paren-zh.txt",
+            ["模型压缩有哪些方法", "为什么需要 warmup"],
+            6,
+            "先用小学习率预热。",
+        ),
+        # a sub-list restarting at 1, its items followed by their explanations
+        (
+            "sublist-items-en.txt",
+            [
+                "What regularization techniques do you know",
+                "Why does batch normalization help training",
+            ],
+            8,
+            "allows larger learning rates.",
+        ),
+        # sub-lists of the same style; "3. Warmup ..." could go on either list
+        (
+            "sublist-same-style-en.txt",
+            [
+                "How do you handle class imbalance",
+                "What learning rate schedules do you know",
+                "How do you initialize the weights of a deep network",
+            ],
+            5,
+            "3. Warmup followed by linear decay.\n4. One-cycle policy.",
+        ),
+        # a Markdown nested list: the sub-items are indented
+        (
+            "sublist-indented-en.md",
+            [
+                "How do you handle class imbalance",
+                "What learning rate schedules do you know",
+                "How do you initialize the weights of a deep network",
+            ],
+            3,
+            "1. Step decay.\n2. Cosine annealing.",
+        ),
+    ],
+)
+def test_numbered_sub_lists_stay_in_their_answers(
+    name: str, titles: list[str], first_answer_lines: int, second_answer_ends: str
+) -> None:
+    doc = parse(name)
+    assert doc.format == "numbered" and doc.skipped == []
+    assert [q.title for q in doc.questions] == titles
+    assert [q.number for q in doc.questions] == list(range(1, len(titles) + 1))
+    assert len(doc.questions[0].answer.splitlines()) == first_answer_lines
+    assert doc.questions[1].answer.endswith(second_answer_ends)
+
+
+def test_fenced_code_is_no_heading_and_is_kept_as_written() -> None:
+    doc = parse("code-en.md")
+    assert doc.format == "headings"
+    assert [q.title for q in doc.questions] == [
+        "What is the difference between L1 and L2 regularization",
+        "How do you implement softmax in a numerically stable way",
+    ]
+    assert "# L2 penalty\nloss = mse(y, y_hat)" in doc.questions[0].answer
+    # indentation and a blank line inside the code survive; nothing outside it moves
+    assert doc.questions[1].answer == (
+        "Subtract the max before exponentiating:\n```python\ndef softmax(x):\n"
+        "    z = x - x.max(axis=-1, keepdims=True)\n\n    e = np.exp(z)\n"
+        "    return e / e.sum(axis=-1, keepdims=True)\n```\nThis avoids overflow in exp."
+    )
+
+
+def test_answers_keep_their_indentation_beyond_what_they_share() -> None:
+    q = parse("nested-en.md").questions[0]
+    assert q.answer.splitlines()[:3] == [
+        "- BatchNorm",
+        "  - normalizes over the batch dimension",
+        "  - depends on batch size",
+    ]
+    doc = parse_document(
+        "1. What is A?\n\n    A is a letter:\n\n        print(a)\n\n2. What is B?\n    B too.\n"
+    )
+    assert doc.questions[0].answer == "A is a letter:\n    print(a)"
+
+
+@pytest.mark.parametrize(
+    ("name", "last_line"),
+    [
+        ("discount-en.md", "A common choice is 0.99."),  # "discount" is ML vocabulary
+        (
+            "tail-en.md",
+            "In AdamW it is decoupled from the gradient-based update, which matters with "
+            "adaptive optimizers.",
+        ),
+        ("tail-zh.md", "在 AdamW 中它与梯度更新解耦，对自适应优化器更合理。"),
+    ],
+)
+def test_only_promotional_lines_end_the_last_answer(name: str, last_line: str) -> None:
+    doc = parse(name)
+    assert doc.skipped == [] and len(doc.questions) == 2
+    assert doc.questions[-1].answer.splitlines()[-1] == last_line
 
 
 def test_sections_that_are_not_questions_and_sub_lists() -> None:
@@ -195,7 +354,14 @@ def test_a_question_without_an_answer_is_skipped_with_the_reason() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   \n\n", "Just some prose without any questions.\nAnd another line.", "1. only one"],
+    [
+        "",
+        "   \n\n",
+        "Just some prose without any questions.\nAnd another line.",
+        "1. only one",
+        # one heading that asks nothing, over prose: a diary is no question
+        "# My summer trip\n\nWe went to the mountains in July.\n\nThe food was excellent.\n",
+    ],
 )
 def test_undetectable_documents_raise(text: str) -> None:
     with pytest.raises(NotADocument):

@@ -1,11 +1,13 @@
 """A draft bank question from an extracted question and answer (no model).
 
-Key points come from the answer's structure: each bullet is a point, each sentence of a
-paragraph is a point; an answer that is a single sentence is split at its clauses and
-enumeration marks ("减少参数、early-stop、正则化、drop-out" gives four points). Lead-ins
-ending in a colon, rhetorical questions and sentences addressed to the reader ("推荐大家看...",
-"check out ...") are left out; more than MAX_POINTS points are merged pairwise, shortest
-neighbours first.
+Key points come from the answer's structure: each bullet is a point (its sub-bullets and
+indented lines folded in), each table row below the header is a point, each sentence of a
+paragraph is a point; fenced code is no point. An answer that is a single sentence is split at
+its clauses and enumeration marks ("减少参数、early-stop、正则化、drop-out" gives four points;
+a slash only between Chinese words, never inside a formula). Lead-ins ending in a colon,
+rhetorical questions and sentences addressed to the reader ("推荐大家看...", "check out ...")
+are left out; a point with no term to ask for joins its neighbour; more than MAX_POINTS points
+are merged pairwise, shortest neighbours first.
 
 Weights: 1 per point, 2 for a point the document emphasises (bold, or marked 重点 / 关键 /
 important / key). Every point is `core` and `source: covered` (the document says it).
@@ -26,6 +28,8 @@ from typing import Any
 from interviewer.build import lines as ln
 from interviewer.build.parse import ExtractedQA, squash
 from interviewer.build.terms import Corpus, Term, select_terms
+from interviewer.domain.rubric import Signal
+from interviewer.engine.matcher import compile_signal, match_signal
 from interviewer.engine.text import Normalized
 from interviewer.vocab import Scope
 
@@ -40,7 +44,8 @@ _READER = re.compile(
     r"i (?:wrote|recommend)|my (?:previous|other) (?:post|article))\b",
     re.IGNORECASE,
 )
-_CLAUSE = re.compile(r"[、,，;；/]|\s+(?:and|or)\s+")
+# A slash separates alternatives between Chinese words (剪枝/量化), not operands (eps / (K-1)).
+_CLAUSE = re.compile(r"[、,，;；]|(?<=[\u3400-\u9fff])\s*/\s*(?=[\u3400-\u9fff])|\s+(?:and|or)\s+")
 _TRAILING_ETC = re.compile(r"(?:等等?|etc\.?)\s*$")
 
 
@@ -109,12 +114,15 @@ def _split_single(item: str) -> list[str]:
     return parts if len(parts) >= 2 else [item]
 
 
+def _joined(a: str, b: str) -> str:
+    return a + ("" if re.search(r"[。！？.!?;；]$", a) else "; ") + b
+
+
 def _merge(items: list[str], limit: int) -> list[str]:
     items = list(items)
     while len(items) > limit:
         i = min(range(len(items) - 1), key=lambda k: len(items[k]) + len(items[k + 1]))
-        sep = "" if re.search(r"[。！？.!?;；]$", items[i]) else "; "
-        items[i : i + 2] = [items[i] + sep + items[i + 1]]
+        items[i : i + 2] = [_joined(items[i], items[i + 1])]
     return items
 
 
@@ -136,13 +144,72 @@ def _restored(text: str, found: list[str]) -> str:
     return re.sub("\ue000(\\d+)\ue001", lambda m: found[int(m.group(1))], text)
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_INDENT = re.compile(r"[ \t\u3000]*")
+
+
+def _table_rule(line: str) -> bool:
+    return "|" in line and bool(_TABLE_RULE.match(line))
+
+
+def _fold(parent: str, children: list[str]) -> str:
+    """A bullet with its sub-bullets as one point: "BatchNorm: normalizes ...; depends ..."."""
+    cjk = bool(re.search(r"[\u3400-\u9fff]", parent))
+    joined = ("；" if cjk else "; ").join(c.rstrip("。.;；") for c in children)
+    if parent.endswith((":", "：")):
+        return f"{parent} {joined}"
+    return f"{parent.rstrip('。.')}{'：' if cjk else ': '}{joined}"
+
+
+def _continued(text: str, more: str) -> str:
+    cjk = re.search(r"[\u3400-\u9fff]$", text) and re.match(r"[\u3400-\u9fff]", more)
+    return text + ("" if cjk else " ") + more
+
+
+def _items(lines: list[str]) -> list[tuple[str, bool]]:
+    """(text, one point) per item of the answer: a bullet or a table row is one point, other
+    lines are split into sentences. Lines indented under a bullet join it; fenced code, table
+    headers and rules are left out (the line introducing the code loses its colon)."""
+    code = ln.fenced(lines)
+    items: list[tuple[int, str, bool, list[str]]] = []  # (indent, text, bulleted, children)
+    for i, line in enumerate(lines):
+        if code[i]:
+            if items and not code[i - 1]:  # "Subtract the max first:" says what the code does
+                indent, text, bulleted, children = items[-1]
+                items[-1] = (indent, text.rstrip(":："), bulleted, children)
+            continue
+        if not line.strip() or _table_rule(line):
+            continue
+        if i + 1 < len(lines) and _table_rule(lines[i + 1]):
+            continue  # a table's header row names the columns, it says nothing
+        indent = len(_INDENT.match(line).group().expandtabs(4))  # type: ignore[union-attr]
+        if line.lstrip().startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|") if c.strip()]
+            items.append((indent, ", ".join(cells), True, []))
+            continue
+        body, bulleted = ln.strip_bullet(line)
+        if items and items[-1][2] and indent > items[-1][0]:
+            parent, text, _, children = items[-1]
+            if bulleted:
+                children.append(body)
+            elif children:  # a wrapped sub-bullet
+                children[-1] = _continued(children[-1], body)
+            else:  # a wrapped bullet
+                items[-1] = (parent, _continued(text, body), True, children)
+            continue
+        items.append((indent, body, bulleted, []))
+    return [(_fold(text, kids) if kids else text, bulleted) for _, text, bulleted, kids in items]
+
+
 def split_points(answer: str) -> list[str]:
     """The points of an answer, as written (bullets stripped), in order."""
+    lines = answer.splitlines()
+    if all(ln.fenced(lines)):  # an answer that is only code: its lines are all it says
+        lines = [line for line in lines if not line.lstrip().startswith(("```", "~~~"))]
     raw: list[str] = []
-    for line in answer.splitlines():
-        body, bulleted = ln.strip_bullet(line)
+    for body, whole in _items(lines):
         safe, found = _protected(body)
-        parts = [safe] if bulleted else _sentences(safe)
+        parts = [safe] if whole else _sentences(safe)
         raw += [_restored(_without_reader_talk(part), found) for part in parts]
     items = [item for n, item in enumerate(raw) if _usable(item, n == len(raw) - 1)]
     if len(items) == 1:
@@ -188,23 +255,61 @@ def _clean(text: str) -> str:
     return text.rstrip("。.;；,，")
 
 
+def _terms(texts: list[str], i: int, question: str, corpus: Corpus) -> list[Term]:
+    others = texts[:i] + texts[i + 1 :]
+    terms = select_terms(texts[i], others, question, corpus)
+    if not terms:  # everything it says, the question says: ask for it anyway
+        terms = select_terms(texts[i], others, "", corpus)
+    return terms
+
+
+def _with_terms(
+    points: list[str], question: str, corpus: Corpus
+) -> tuple[list[str], list[str], list[list[Term]]]:
+    """(points, their texts, their terms); a point with no term to ask for ("(K - 1) on the
+    others") joins the point before it (the first joins the next): no signal could find it."""
+    while True:
+        texts = [_clean(p) or p for p in points]
+        terms = [_terms(texts, i, question, corpus) for i in range(len(texts))]
+        empty = next((i for i, t in enumerate(terms) if not t), None)
+        if empty is None or len(points) == 1:
+            return points, texts, terms
+        a = max(empty - 1, 0)
+        points = [*points[:a], _joined(points[a], points[a + 1]), *points[a + 2 :]]
+
+
+def _meets(signal: dict[str, Any], answer: str) -> bool:
+    # a fresh Normalized each time: it caches matches by the id of a compiled term
+    return (
+        match_signal(compile_signal(Signal.model_validate(signal)), Normalized(answer)) is not None
+    )
+
+
+def _recitable(signals: list[dict[str, Any]], answer: str) -> list[dict[str, Any]]:
+    """The signals, with a full signal the document's answer does not meet in one sentence (a
+    point folded from a bullet and its sub-bullets says its terms on several lines) asking for
+    its terms anywhere in the answer instead: reciting the answer covers every point."""
+    if not signals or _meets(signals[0], answer):
+        return signals
+    anywhere = {**signals[0], "scope": "answer"}
+    if not _meets(anywhere, answer):
+        return signals
+    return [anywhere, *(s for s in signals[1:] if s["scope"] != "answer")]
+
+
 def draft_question(qa: ExtractedQA, *, qid: str, number: int, corpus: Corpus) -> dict[str, Any]:
     """The question as bank data (validated by the caller), marked `draft: true`."""
     points = _link_point(qa.answer) if qa.link_only else split_points(qa.answer)
     if not points:
         points = [qa.title]
-    texts = [_clean(p) or p for p in points]
+    points, texts, terms = _with_terms(points, qa.question, corpus)
     key_points = []
     for i, (raw, text) in enumerate(zip(points, texts, strict=True)):
-        others = texts[:i] + texts[i + 1 :]
-        terms = select_terms(text, others, qa.question, corpus)
-        if not terms:  # everything it says, the question says: ask for it anyway
-            terms = select_terms(text, others, "", corpus)
         point: dict[str, Any] = {"id": f"p{i + 1}", "text": {qa.lang: text}}
         if _EMPHASIS.search(raw):
             point["weight"] = 2
         point["source"] = "covered"
-        point["signals"] = signals_for(terms)
+        point["signals"] = _recitable(signals_for(terms[i]), qa.answer)
         key_points.append(point)
     return {
         "id": qid,

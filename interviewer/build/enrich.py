@@ -15,7 +15,7 @@ import json
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from interviewer.bank.checks import structure_problems
 from interviewer.bank.problems import format_path
@@ -91,6 +91,15 @@ class GenLevel(_Out):
     description: GenText
 
 
+_ITEMS: dict[str, type[BaseModel]] = {
+    "key_points": GenExisting,
+    "new_key_points": GenPoint,
+    "misconceptions": GenMisconception,
+    "probes": GenProbe,
+    "levels": GenLevel,
+}
+
+
 class EnrichOutput(_Out):
     title: GenText | None = None
     question: GenText | None = None
@@ -101,6 +110,28 @@ class EnrichOutput(_Out):
     levels: list[GenLevel] = Field(default_factory=list)
     reference_answer: GenText | None = None
     tags: list[str] = Field(default_factory=list)
+
+    @field_validator(*_ITEMS, mode="before")
+    @classmethod
+    def _valid_items(cls, value: Any, info: ValidationInfo) -> Any:
+        """Items that do not validate (a probe of an unknown kind) are dropped one by one: one
+        bad item should not cost the rest of the completion."""
+        if not isinstance(value, list):
+            return value
+        model = _ITEMS[info.field_name]  # type: ignore[index]
+        kept = []
+        for item in value:
+            try:
+                model.model_validate(item)
+            except ValidationError:
+                continue
+            kept.append(item)
+        return kept
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _string_tags(cls, value: Any) -> Any:
+        return [t for t in value if isinstance(t, str)] if isinstance(value, list) else value
 
 
 # -- the prompt ---------------------------------------------------------------------------

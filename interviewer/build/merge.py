@@ -2,7 +2,9 @@
 atomically.
 
 A question whose id is already in the bank is kept as it is (the file is not touched) unless
-`--overwrite`, which rewrites it in place (same file, same number). A new question keeps its
+`--overwrite`, which rewrites it in place (same file, same number). A file that does not read
+as YAML (or reads as a question without an id) stops the build: its question could not be
+recognised, and building around it would write that question a second time. A new question keeps its
 document number when the bank does not use it yet, else takes the next free number. Files are
 written to temporary names first and renamed into place only when every one was written; a
 new bank directory appears whole or not at all.
@@ -48,23 +50,42 @@ class Planned:
 
 
 def check_out_dir(out: Path) -> None:
+    """`out` is a directory or can become one: neither it nor a parent is a file."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: is a file, not a directory")
+    parent = next((p for p in out.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise UsageError(f"--out {out}: {parent} is a file, not a directory")
+
+
+# Fields only a question file has: a mapping with one of them but no id is a broken question.
+_QUESTION_FIELDS = ("title", "question", "key_points", "number")
+
+
+def _broken(path: Path, why: str) -> UsageError:
+    return UsageError(f"--out: {path}: {why}; fix it or move it away, then build again")
 
 
 def read_existing(out: Path) -> Existing:
-    """The questions already in `out`, by id (files that do not parse are left alone)."""
+    """The questions already in `out`, by id; other YAML (not a question) is left alone. A
+    file that does not parse, or a question without an id, is an error (UsageError)."""
     found: dict[str, ExistingQuestion] = {}
     unreadable: list[Path] = []
     if not out.is_dir():
         return Existing(found, unreadable)
     for path in sorted(p for p in out.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()):
         try:
-            data = parse_yaml(path.read_text(encoding="utf-8")).data
-        except (OSError, UnicodeDecodeError):
-            data = None
+            parsed = parse_yaml(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _broken(path, f"cannot be read ({exc})") from None
+        if parsed.errors:
+            line, _, message = parsed.errors[0]
+            raise _broken(path, message + (f" (line {line})" if line else ""))
+        data = parsed.data
         qid = data.get("id") if isinstance(data, dict) else None
         if not isinstance(qid, str):
+            if isinstance(data, dict) and any(k in data for k in _QUESTION_FIELDS):
+                raise _broken(path, "a question without an id")
             unreadable.append(path)
             continue
         number = data.get("number")  # type: ignore[union-attr]

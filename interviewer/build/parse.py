@@ -8,12 +8,18 @@ Four layouts, tried in this order (`ParsedDocument.format` names the one that fi
   list with it (number and title, in order), so a heading that repeats another question's
   title, or a list renumbered "1." by a Markdown editor, still lands on the right question.
 - `headings`: one Markdown heading per question, at the level with the most headings that
-  have text under them.
-- `numbered`: numbered questions each followed by its answer ("1. ...", "2、...", "3) ...").
+  have text under them; without such headings, one bold question line (`**什么是...？**`) per
+  question.
+- `numbered`: numbered questions each followed by its answer ("1. ...", "2、...", "3) ...",
+  "一、..."). Numbered items nest: an item indented deeper, of another numbering style, or
+  restarting at 1 opens a list inside the answer before it; the questions are the list whose
+  items ask questions, else the outermost.
 
-Answers lose image placeholders; the last answer ends where a promotional tail starts (calls
-to follow, scan or subscribe, copyright notices, a horizontal rule), together with the prose
-paragraphs just before it that share no term with the question.
+Fenced code (``` or ~~~) is masked while the layout is found: a `# comment` in it is no
+heading. Answers keep their lines as written (only the indentation they share is taken off)
+and lose blank lines outside code and image placeholders; the last answer ends where a
+promotional tail starts (calls to follow, scan or subscribe, sales talk, copyright notices, a
+horizontal rule).
 """
 
 import itertools
@@ -29,11 +35,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.build import lines as ln
-from interviewer.build.terms import term_keys
 from interviewer.engine.lang import detect_language
 
 Format = Literal["qa", "list", "headings", "numbered"]
 SIMILAR = 0.6  # title similarity from which a heading is taken for a listed question
+REPEATS = 0.85  # from which a title repeats another ("What is X?" is not "What is Y?")
 
 
 class ExtractedQA(BaseModel):
@@ -61,6 +67,24 @@ class ParsedDocument(BaseModel):
 
 class NotADocument(ValueError):
     """No supported layout fits the document."""
+
+
+CODE = "\ue010"  # what a line of fenced code reads as while the layout is found
+
+
+@dataclass(frozen=True)
+class _Doc:
+    raw: list[str]  # the lines as written
+    lines: list[str]  # the same with fenced code masked: what the layout is found from
+
+    @classmethod
+    def of(cls, raw: list[str]) -> "_Doc":
+        code = ln.fenced(raw)
+        return cls(raw, [CODE if c else line for line, c in zip(raw, code, strict=True)])
+
+    def body(self, start: int, end: int) -> list[tuple[str, str]]:
+        """(as written, masked) for each line of [start, end)."""
+        return list(zip(self.raw[start:end], self.lines[start:end], strict=True))
 
 
 # -- text helpers -------------------------------------------------------------------------
@@ -98,51 +122,69 @@ def title_of(text: str) -> str:
     return text.strip(_END_PUNCT) or text
 
 
+# What a question says: a question mark or a question word.
+_ASKS = re.compile(
+    r"[?？]|什么|怎么|怎样|如何|为什么|为何|哪些|是否|吗|区别|介绍|讲讲|说说|解释|"
+    r"\b(what|how|why|which|when|explain|describe|compare|difference|name)\b",
+    re.IGNORECASE,
+)
+
+
+def asks(text: str) -> bool:
+    return bool(_ASKS.search(text))
+
+
 def _question_text(text: str) -> str:
     return ln.unlink(" ".join(text.split())).strip(" \t,，;；:：")
 
 
-def _clean_answer(body: Sequence[str], last: bool, question: str) -> tuple[str, bool, list[str]]:
-    """(answer text, link only, notes): noise lines out, the promotional tail cut."""
-    kept = [line.rstrip() for line in body if line.strip() and not ln.is_noise(line)]
+Body = Sequence[tuple[str, str]]  # (as written, masked) per line
+
+
+def _clean_answer(body: Body, last: bool) -> tuple[str, bool, list[str]]:
+    """(answer text, link only, notes): blank lines (outside code) and noise out, the
+    promotional tail cut, the indentation the lines share taken off."""
+    kept = [
+        (raw.rstrip(), masked)
+        for raw, masked in body
+        if (raw.strip() or masked == CODE) and not ln.is_noise(masked)
+    ]
     notes: list[str] = []
     if last:
-        kept, cut = _cut_tail(kept, question)
-        if cut:
-            notes.append(f"ignored {cut} trailing line(s) (promotional or boilerplate text)")
-    while kept and ln.is_rule(kept[-1]):
+        # the tail starts at the first line that is itself promotional (or a rule): the prose
+        # before it may be the answer's own ("In AdamW it is decoupled ...")
+        cut = next((i for i, (_, m) in enumerate(kept) if ln.is_promo(m) or ln.is_rule(m)), None)
+        if cut is not None:
+            notes.append(
+                f"ignored {len(kept) - cut} trailing line(s) (promotional or boilerplate text)"
+            )
+            kept = kept[:cut]
+    while kept and ln.is_rule(kept[-1][1]):
         kept.pop()
-    text = "\n".join(_dedent(kept)).strip()
-    link_only = bool(kept) and all(ln.is_link(line) for line in kept)
+    text = "\n".join(_dedent([raw for raw, _ in kept])).strip("\n")
+    link_only = bool(kept) and all(ln.is_link(m) for _, m in kept)
     return text, link_only, notes
 
 
+_INDENT = re.compile(r"[ \t\u3000]*")
+
+
 def _dedent(lines: list[str]) -> list[str]:
-    return [line.strip() for line in lines]
-
-
-def _cut_tail(lines: list[str], question: str) -> tuple[list[str], int]:
-    """The last answer without a promotional tail, and how many lines were dropped."""
-    cut = next((i for i, line in enumerate(lines) if ln.is_promo(line) or ln.is_rule(line)), None)
-    if cut is None:
-        return lines, 0
-    asked = term_keys(question)
-    end = cut
-    # prose just before the tail that has nothing to do with the question leads into it
-    while end > 1:
-        line = lines[end - 1]
-        if ln.strip_bullet(line)[1] or ln.numbered(line) or term_keys(line) & asked:
-            break
-        end -= 1
-    return lines[:end], len(lines) - end
+    """The lines without the indentation they all share (code and sub-lists keep theirs)."""
+    indents = [_INDENT.match(line).group() for line in lines if line.strip()]  # type: ignore[union-attr]
+    if not indents:
+        return lines
+    low, high = min(indents), max(indents)  # their common prefix is everyone's
+    common = next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), len(low))
+    return [line[common:] for line in lines]
 
 
 def _qa(
-    number: int, question: str, body: Sequence[str], line: int, last: bool, notes=()
+    number: int, question: str, body: Body, line: int, last: bool, notes: Sequence[str] = ()
 ) -> ExtractedQA | str:
     """An extracted question, or the reason it was skipped."""
     q = _question_text(question)
-    answer, link_only, more = _clean_answer(body, last, q)
+    answer, link_only, more = _clean_answer(body, last)
     title = title_of(q)
     if not answer:
         return f"question {number} ({title}): no answer text found"
@@ -180,7 +222,8 @@ _A = re.compile(
 )
 
 
-def _parse_qa(lines: list[str]) -> ParsedDocument | None:
+def _parse_qa(doc: _Doc) -> ParsedDocument | None:
+    lines = doc.lines
     marks = []
     for i, line in enumerate(lines):
         if m := _A.match(line):
@@ -200,8 +243,9 @@ def _parse_qa(lines: list[str]) -> ParsedDocument | None:
         if ai is None or ai > next_q:
             items.append(f"question {number} ({title_of(qm['text'])}): no answer (A:) after it")
             continue
-        question = " ".join([qm["text"], *(s.strip() for s in lines[qi + 1 : ai])])
-        body = [_A.match(lines[ai])["text"], *lines[ai + 1 : next_q]]  # type: ignore[index]
+        question = " ".join([qm["text"], *(s.strip() for s in doc.raw[qi + 1 : ai])])
+        first = _A.match(lines[ai])["text"]  # type: ignore[index]
+        body = [(first, first), *doc.body(ai + 1, next_q)]
         items.append(_qa(number, question, body, qi, pos == len(q_marks) - 1))
     return _document("qa", items)
 
@@ -223,12 +267,27 @@ def _runs(items: list[ln.Numbered], lines: list[str]) -> list[list[ln.Numbered]]
     """Numbered lines in a row, with nothing but blank lines between them."""
     runs: list[list[ln.Numbered]] = []
     for item in items:
-        prev = runs[-1][-1] if runs else None
-        if prev and all(not s.strip() for s in lines[prev.index + 1 : item.index]):
-            runs[-1].append(item)
+        run = runs[-1] if runs else []
+        if (
+            run
+            and all(not s.strip() for s in lines[run[-1].index + 1 : item.index])
+            and not _answers_start(run, item)
+        ):
+            run.append(item)
         else:
             runs.append([item])
     return runs
+
+
+def _answers_start(run: list[ln.Numbered], item: ln.Numbered) -> bool:
+    """Whether `item` heads the first answer rather than going on with the list before it:
+    a `#` heading after items that are not, or a title the list already has without the
+    next number (`1. What is overfitting?` again after `3.`)."""
+    if item.heading and not any(i.heading for i in run):
+        return True
+    return item.number != run[-1].number + 1 and any(
+        similarity(item.text, i.text) >= REPEATS for i in run
+    )
 
 
 def _candidates(lines: list[str], start: int) -> list[_Candidate]:
@@ -236,11 +295,13 @@ def _candidates(lines: list[str], start: int) -> list[_Candidate]:
     for i in range(start, len(lines)):
         if item := ln.numbered(lines[i], i):
             like = item.heading or (
-                item.style in ("dot", "comma", "colon") and len(item.text) <= 80
+                item.style in ("dot", "comma", "colon", "cn") and len(item.text) <= 80
             )
             found.append(_Candidate(i, item.number, item.text, like))
         elif head := ln.heading(lines[i]):
             found.append(_Candidate(i, None, head[1], True))
+        elif bold := ln.bold_line(lines[i]):
+            found.append(_Candidate(i, None, bold, True))
     return found
 
 
@@ -332,7 +393,8 @@ def _heads_answers(heads: list[int], lines: list[str]) -> bool:
     return with_body * 2 > len(heads)
 
 
-def _parse_list(lines: list[str]) -> ParsedDocument | None:
+def _parse_list(doc: _Doc) -> ParsedDocument | None:
+    lines = doc.lines
     items = [n for i, line in enumerate(lines) if (n := ln.numbered(line, i))]
     everything = _candidates(lines, 0)
     # the first run of items whose titles come back later; if its "answers" are not answers
@@ -340,12 +402,10 @@ def _parse_list(lines: list[str]) -> ParsedDocument | None:
     toc = next((run for run in _runs(items, lines) if _is_list(run, everything)), None)
     if toc is None:
         return None
-    return _from_list(toc, lines, [c for c in everything if c.index > toc[-1].index])
+    return _from_list(toc, doc, [c for c in everything if c.index > toc[-1].index])
 
 
-def _from_list(
-    toc: list[ln.Numbered], lines: list[str], cands: list[_Candidate]
-) -> ParsedDocument | None:
+def _from_list(toc: list[ln.Numbered], doc: _Doc, cands: list[_Candidate]) -> ParsedDocument | None:
     # numbers by position: a list renumbered "1." halfway (a Markdown editor) keeps its order
     start = Counter(item.number - i for i, item in enumerate(toc)).most_common(1)[0][0]
     numbers = [max(1, start) + i for i in range(len(toc))]
@@ -353,7 +413,7 @@ def _from_list(
     chosen = _align(cands, numbers, titles)
     heads = sorted(c for c in chosen if c is not None)
     if len(heads) < max(1, len(toc) // 2) or not _heads_answers(
-        [cands[h].index for h in heads], lines
+        [cands[h].index for h in heads], doc.lines
     ):
         return None
     last = heads[-1]
@@ -364,19 +424,19 @@ def _from_list(
             continue
         cand = cands[c]
         after = [h for h in heads if h > c]
-        end = cands[after[0]].index if after else len(lines)
+        end = cands[after[0]].index if after else len(doc.lines)
         notes = []
         if similarity(cand.text, titles[pos]) < SIMILAR:
             notes.append(
                 f"the answer's heading ({title_of(cand.text)!r}, line {cand.index + 1}) differs "
                 "from the question list; the title is the list's"
             )
-        body = lines[cand.index + 1 : end]
+        body = doc.body(cand.index + 1, end)
         out.append(_qa(numbers[pos], titles[pos], body, toc[pos].index, c == last, notes))
     return _document("list", out)
 
 
-# -- one markdown heading per question ----------------------------------------------------
+# -- one heading per question ---------------------------------------------------------------
 
 _NOT_QUESTIONS = re.compile(
     r"^(references?|参考(资料|文献)?|总结|summary|conclusions?|目录|contents|table of contents|"
@@ -384,93 +444,150 @@ _NOT_QUESTIONS = re.compile(
     r"答案|answers?|面试题|questions?)$",
     re.IGNORECASE,
 )
-_NUMBER_PREFIX = re.compile(
-    r"^(?:(?:Question|Q|问题|第)\s*)?(\d{1,3})\s*题?\s*(?:\.\)|[.．、)）:：])\s*", re.IGNORECASE
-)
+BOLD_LEVEL = 7  # a bold question line heads a section below every `#` level
+
+Head = tuple[int, int, str]  # (line, level, text)
+Section = tuple[int, str, int]  # (line of the heading, its text, end of its body)
 
 
-def _sections(lines: list[str], level: int) -> list[tuple[int, str, list[str]]]:
-    """(line, heading text, body) for each heading of `level`; a body runs to the next heading
-    of that level or above."""
-    heads = [(i, h) for i, line in enumerate(lines) if (h := ln.heading(line))]
+def _heads(lines: list[str]) -> list[Head]:
+    """Markdown headings, and lines all in bold that ask a question (`**什么是...？**`)."""
     out = []
-    for pos, (i, (lvl, text)) in enumerate(heads):
-        if lvl != level:
-            continue
-        end = next((j for j, (l2, _) in heads[pos + 1 :] if l2 <= level), len(lines))
-        out.append((i, text, lines[i + 1 : end]))
+    for i, line in enumerate(lines):
+        if head := ln.heading(line):
+            out.append((i, *head))
+        elif (bold := ln.bold_line(line)) and asks(bold):
+            out.append((i, BOLD_LEVEL, bold))
     return out
 
 
-def _parse_headings(lines: list[str], min_count: int) -> ParsedDocument | None:
-    levels = {h[0] for line in lines if (h := ln.heading(line))}
-    best: tuple[int, int] | None = None  # (count, -level)
-    for level in sorted(levels):
+def _sections(heads: list[Head], n_lines: int, level: int) -> list[Section]:
+    """Each heading of `level`; its body runs to the next heading of that level or above."""
+    out = []
+    for pos, (i, lvl, text) in enumerate(heads):
+        if lvl == level:
+            end = next((j for j, l2, _ in heads[pos + 1 :] if l2 <= level), n_lines)
+            out.append((i, text, end))
+    return out
+
+
+def _parse_headings(
+    doc: _Doc, min_count: int, bold: bool = False, asking: bool = False
+) -> ParsedDocument | None:
+    """One question per heading: `#` headings, or with `bold` bold question lines where no
+    `#` level has `min_count` questions (tried after numbered questions: a bold line in an
+    answer may ask something). `asking`: only headings that ask a question count (a single
+    heading over prose is no question: "# My summer trip")."""
+    lines, heads = doc.lines, _heads(doc.lines)
+
+    def usable(text: str) -> bool:
+        return not _NOT_QUESTIONS.match(title_of(text)) and (not asking or asks(text))
+
+    best: tuple[int, int] | None = None  # (count, level)
+    for level in sorted({lvl for _, lvl, _ in heads}):
+        if level == BOLD_LEVEL and (best is not None or not bold):
+            break
         count = sum(
             1
-            for _, text, body in _sections(lines, level)
-            if any(s.strip() for s in body) and not _NOT_QUESTIONS.match(title_of(text))
+            for i, text, end in _sections(heads, len(lines), level)
+            if any(s.strip() for s in lines[i + 1 : end]) and usable(text)
         )
         if count >= min_count and (best is None or count > best[0]):
             best = (count, level)
     if best is None:
         return None
-    sections = [s for s in _sections(lines, best[1]) if not _NOT_QUESTIONS.match(title_of(s[1]))]
-    found = [_NUMBER_PREFIX.match(text) for _, text, _ in sections]
-    numbers = [int(m.group(1)) if m else None for m in found]
+    sections = [s for s in _sections(heads, len(lines), best[1]) if usable(s[1])]
+    found = [ln.heading_number(text) for _, text, _ in sections]
+    numbers = [number for number, _ in found]
     explicit = None not in numbers and len(set(numbers)) == len(numbers)
     items: list[ExtractedQA | str] = []
-    for pos, ((i, text, body), m) in enumerate(zip(sections, found, strict=True)):
-        number = numbers[pos] if explicit else pos + 1
-        question = text[m.end() :] if m else text
-        items.append(_qa(number, question, body, i, pos == len(sections) - 1))  # type: ignore[arg-type]
+    for pos, ((i, _, end), (number, question)) in enumerate(zip(sections, found, strict=True)):
+        number = number if explicit and number else pos + 1
+        body = doc.body(i + 1, end)
+        items.append(_qa(number, question, body, i, pos == len(sections) - 1))
     return _document("headings", items)
 
 
 # -- numbered questions, each followed by its answer -------------------------------------
 
-_ASKS = re.compile(
-    r"[?？]|什么|怎么|怎样|如何|为什么|为何|哪些|是否|吗|区别|介绍|讲讲|说说|解释|"
-    r"\b(what|how|why|which|when|explain|describe|compare|difference|name)\b",
-    re.IGNORECASE,
-)
+
+@dataclass
+class _List:
+    """Numbered items that go on from each other: questions, or a list inside an answer."""
+
+    items: list[ln.Numbered]
+    depth: int  # lists around it
+    end: int  # the line where it ends: where a list around it goes on, else the document's end
+
+    def goes_on(self, item: ln.Numbered) -> bool:
+        """`item` is this list's next item: same style, indentation and number + 1. The first
+        item may be indented a little more (a Markdown editor's "  1.")."""
+        last = self.items[-1]
+        indent = item.indent == last.indent or (
+            len(self.items) == 1 and 0 < last.indent - item.indent <= 2
+        )
+        return (
+            indent
+            and (item.style, item.heading) == (last.style, last.heading)
+            and item.number == last.number + 1
+        )
+
+    def body_end(self, pos: int) -> int:
+        return self.items[pos + 1].index if pos + 1 < len(self.items) else self.end
 
 
-def _with_body(items: list[ln.Numbered], lines: list[str]) -> list[ln.Numbered]:
-    """Items followed by text before the next item of their list style: headings of answers,
-    not items of a list."""
-    found, following = [], {}  # style -> index of the next item of that style
-    for item in reversed(items):
-        end = following.get(item.style, len(lines))
-        if any(s.strip() for s in lines[item.index + 1 : end]):
-            found.append(item)
-        following[item.style] = item.index
-    return found[::-1]
+def _nest(items: list[ln.Numbered], n_lines: int) -> list[_List]:
+    """Numbered items as nested lists. An item goes on the open list whose next item it is;
+    any other (indented deeper, of another style, restarting at 1) opens a list inside the
+    answer before it. An item that would go on two lists goes on the inner one (a sub-list
+    as long as the answer's), unless it asks a question and the outer list's items do."""
+    found: list[_List] = []
+    stack: list[_List] = []
+
+    def close(k: int, at: int) -> None:
+        for inner in stack[k:]:
+            inner.end = at
+        del stack[k:]
+
+    for item in items:
+        fits = [k for k, lst in enumerate(stack) if lst.goes_on(item)]
+        if fits:
+            k = fits[-1]
+            if len(fits) > 1 and asks(item.text):
+                k = next((f for f in fits if asks(stack[f].items[0].text)), k)
+            close(k + 1, item.index)
+            stack[k].items.append(item)
+            continue
+        deeper = [k for k, lst in enumerate(stack) if lst.items[-1].indent > item.indent]
+        if deeper:
+            close(deeper[0], item.index)
+        stack.append(_List([item], len(stack), n_lines))
+        found.append(stack[-1])
+    return found
 
 
-def _parse_numbered(lines: list[str]) -> ParsedDocument | None:
+def _parse_numbered(doc: _Doc) -> ParsedDocument | None:
+    lines = doc.lines
     items = [n for i, line in enumerate(lines) if (n := ln.numbered(line, i))]
-    heads = _with_body(items, lines)
-    if not heads:
+    ranked = []
+    for lst in _nest(items, len(lines)):
+        answered = [
+            item
+            for pos, item in enumerate(lst.items)
+            if any(s.strip() for s in lines[item.index + 1 : lst.body_end(pos)])
+        ]
+        if len(answered) < 2:
+            continue
+        asking = sum(asks(item.text) for item in answered)
+        # lists of questions first, then the outermost, then the longest
+        ranked.append(((asking * 2 >= len(answered), -lst.depth, len(answered)), lst))
+    if not ranked:
         return None
-    low = min(h.indent for h in heads)
-
-    def weight(h: ln.Numbered) -> float:
-        return 1 + 0.5 * bool(_ASKS.search(h.text)) + 0.3 * h.heading - 0.3 * (h.indent > low)
-
-    # the best chain of consecutive numbers, in document order
-    chain: list[tuple[float, int, list[ln.Numbered]]] = []  # (score, length, items) per head
-    for h in heads:
-        prev = [c for c in chain if c[2][-1].number == h.number - 1]
-        base = max(prev, key=lambda c: (c[1], c[0]), default=(0.0, 0, []))
-        chain.append((base[0] + weight(h), base[1] + 1, [*base[2], h]))
-    _, length, best = max(chain, key=lambda c: (c[0], c[1]))
-    if length < 2:
-        return None
+    best = max(ranked, key=lambda r: r[0])[1]
     out: list[ExtractedQA | str] = []
-    for pos, h in enumerate(best):
-        end = best[pos + 1].index if pos + 1 < len(best) else len(lines)
-        out.append(_qa(h.number, h.text, lines[h.index + 1 : end], h.index, pos == len(best) - 1))
+    for pos, item in enumerate(best.items):
+        body = doc.body(item.index + 1, best.body_end(pos))
+        out.append(_qa(item.number, item.text, body, item.index, pos == len(best.items) - 1))
     return _document("numbered", out)
 
 
@@ -484,20 +601,22 @@ def split_lines(text: str) -> list[str]:
 
 def parse_document(text: str) -> ParsedDocument:
     """The questions and answers of a document; raises NotADocument when no layout fits."""
-    lines = split_lines(text)
-    if not any(line.strip() for line in lines):
+    doc = _Doc.of(split_lines(text))
+    if not any(line.strip() for line in doc.raw):
         raise NotADocument("the document is empty")
     for attempt in (
         _parse_qa,
         _parse_list,
-        lambda ls: _parse_headings(ls, 2),
+        lambda d: _parse_headings(d, 2),
         _parse_numbered,
-        lambda ls: _parse_headings(ls, 1),
+        lambda d: _parse_headings(d, 2, bold=True),
+        lambda d: _parse_headings(d, 1, bold=True, asking=True),
     ):
-        parsed = attempt(lines)
+        parsed = attempt(doc)
         if parsed is not None and parsed.questions:
             return parsed
     raise NotADocument(
         "no questions found: expected a numbered question list with numbered answers, one "
-        "Markdown heading per question, numbered questions with answers, or Q:/A: pairs"
+        "Markdown heading or bold question line per question, numbered questions with "
+        "answers, or Q:/A: pairs"
     )
