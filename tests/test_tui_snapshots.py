@@ -85,13 +85,19 @@ async def test_interview_after_a_grade_snapshot(tmp_path: Path, theme: str) -> N
         await pilot.click("#start")
         for _ in range(200):
             await pilot.pause(0.05)
-            if app.screen.query(TextArea):
+            # the box takes text once the question is open
+            if app.screen.query(TextArea) and not app.screen.query_one(TextArea).disabled:
                 break
         app.screen.query_one(TextArea).load_text(
             "Dropout zeroes random units in training; at inference all units are used."
         )
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
+        for _ in range(200):
+            await pilot.pause(0.05)
+            log = "\n".join(str(w.render()) for w in app.screen.query("#log > *"))
+            if "Follow-up" in log and footer_ready(app):
+                break
         await pilot.pause(0.2)
         check(f"interview-graded-{theme}", app.export_screenshot())
 
