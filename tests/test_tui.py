@@ -19,7 +19,7 @@ from interviewer.engine.selection import select_questions
 from interviewer.llm.stub import Reply, StubServer
 from interviewer.settings import Settings
 from interviewer.store.repo import Store
-from interviewer.tui.app import InterviewerApp
+from interviewer.tui.app import GraderChoice, InterviewerApp
 from interviewer.tui.context import Context
 from interviewer.tui.screens.home import HomeScreen
 from interviewer.tui.screens.interview import InterviewScreen
@@ -40,6 +40,15 @@ def make_app(
         context_factory=lambda: Context(settings, bank=BANK, store=store), lang=lang
     )
     return app, store
+
+
+async def until(pilot, condition) -> None:  # type: ignore[no-untyped-def]
+    """Wait for a condition (not a fixed time: these machines are shared and slow at times)."""
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition(), "timed out waiting"
 
 
 async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -220,11 +229,10 @@ async def test_model_grading_streams_faults_retry_and_offline_fallback(
         assert turn.answer == WEAK and turn.status == TurnStatus.FAILED  # the answer stays
         # retry with the model (ctrl+g, pick "stub"): a streamed grade
         await pilot.press("ctrl+g")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: isinstance(app.screen, GraderChoice))
         await pilot.press("down", "enter")
         await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
-        assert "模型的反馈" in log_text(screen)
+        await until(pilot, lambda: "模型的反馈" in log_text(screen))
         assert store.turns(session["id"])[0].grade.grader.kind == "llm"  # type: ignore[union-attr]
         # and the offline grade is one key away
         await pilot.press("ctrl+o")
@@ -278,8 +286,7 @@ async def test_too_long_answer_stays_in_the_box(tmp_path: Path) -> None:
         screen = await start(pilot, "3")
         screen.query_one(TextArea).load_text("x " * 10_001)
         await pilot.press("ctrl+s")
-        await pilot.pause(0.1)
-        assert "20,001 characters" in str(screen.query_one("#status").render())
+        await until(pilot, lambda: "20,001 characters" in str(screen.query_one("#status").render()))
         assert screen.query_one(TextArea).text == "x " * 10_001
 
 
@@ -341,8 +348,8 @@ async def test_review_screen_lists_searches_reads_exports_and_resumes(
         screen.show_session(finished.session.id)
         assert "稀疏解" in str(screen.query_one("#transcript", Static).render())
         await pilot.press("ctrl+e")
-        await pilot.pause(0.1)
-        assert (isolated_home / "data" / "exports" / f"session-{finished.session.id}.html").exists()
+        exported = isolated_home / "data" / "exports" / f"session-{finished.session.id}.html"
+        await until(pilot, exported.exists)
         screen.query_one("#filter", Input).value = ""
         for _ in range(200):
             await pilot.pause(0.05)
