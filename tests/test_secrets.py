@@ -98,3 +98,53 @@ def test_error_from_a_key_echoing_server_is_scrubbed(monkeypatch: pytest.MonkeyP
         with pytest.raises(ModelError) as info:
             asyncio.run(client.complete(ChatRequest([{"role": "user", "content": "x"}])))
     assert CANARY not in str(info.value) and "request refused (400)" in str(info.value)
+
+
+def test_canary_never_reaches_regrade_compare_eval_or_bank_build(
+    cli: Cli, isolated_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CANARY_KEY", CANARY)
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        json.dumps(
+            {
+                "id": "a",
+                "question_id": "dropout",
+                "answer": "Dropout zeroes units.",
+                "expert_score": 4,
+            }
+        ),
+        encoding="utf-8",
+    )
+    doc = tmp_path / "notes.md"
+    doc.write_text(
+        "## What is dropout?\n\nRandomly zeroing units while training.\n", encoding="utf-8"
+    )
+    with StubServer() as stub:
+        (isolated_home / "config.toml").write_text(
+            f'[models.canary]\nmodel = "openai/stub-model"\napi_base = "{stub.base_url}"\napi_key_env = "CANARY_KEY"\nmax_retries = 0\n',
+            encoding="utf-8",
+        )
+        cli("grade", "3", "--answer", "Dropout zeroes random units during training.")
+        echo = Reply(status=401, content=f"Incorrect API key provided: {CANARY}")
+        outputs = []
+        for args in (
+            ("regrade", "--all", "--grader", "canary", "--debug"),
+            ("eval", str(gold), "--grader", "canary", "--debug"),
+            ("bank", "build", str(doc), "--out", str(tmp_path / "bank"), "--grader", "canary"),
+        ):
+            stub.script(echo)  # a server that echoes the key in its error
+            outputs.append(cli(*args))
+        stub.default = Reply('{"feedback": "ok"}')
+        outputs.append(cli("regrade", "--all", "--grader", "canary", "--json"))
+        outputs.append(cli("compare", "--graders", "offline,canary", "--json"))
+        outputs.append(cli("eval", str(gold), "--grader", "canary", "--json"))
+        assert all(CANARY not in json.dumps(req) for req in stub.requests)
+    assert [r.code for r in outputs[:2]] == [3, 3]  # the refused key stops both
+    assert all("was rejected (401)" in (r.out + r.err) for r in outputs[:2])
+    for result in outputs:
+        assert CANARY not in result.out and CANARY not in result.err
+    for path in [*isolated_home.rglob("*"), *(tmp_path / "bank").rglob("*")]:
+        if path.is_file():
+            assert CANARY.encode() not in path.read_bytes(), path
