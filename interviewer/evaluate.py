@@ -18,6 +18,7 @@ from interviewer import agreement as ag
 from interviewer.bank.loader import Bank
 from interviewer.domain.rubric import Question
 from interviewer.errors import InterviewerError, UsageError
+from interviewer.files import read_text_file
 from interviewer.vocab import GradeStatus
 
 GOLD_FILE = "gold.jsonl"  # a bank's own gold set sits beside its rubrics
@@ -44,12 +45,7 @@ class GoldRow(BaseModel):
 
 
 def load_rows(path: Path) -> list[GoldRow]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise UsageError(f"{path}: cannot read ({exc})") from None
+    lines = read_text_file(path).splitlines()
     rows, seen = [], set()
     for number, line in enumerate(lines, start=1):
         if not line.strip():

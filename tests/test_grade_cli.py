@@ -73,7 +73,7 @@ def test_answer_from_file_and_stdin(
             "--grader nobody: not 'offline'",
         ),
         (("grade", "--batch", "in.jsonl"), 2, "--batch needs --out"),
-        (("grade", "3", "--answer-file", "/"), 2, "--answer-file /: Is a directory"),
+        (("grade", "3", "--answer-file", "/"), 2, "--answer-file /: is a directory"),
         (("grade", "--batch", "/", "--out", "/tmp/x.jsonl"), 2, "--batch /: is a directory"),
     ],
 )

@@ -6,6 +6,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -233,18 +234,19 @@ def test_a_429_pauses_every_worker(tmp_path: Path) -> None:
 
     def timed(body: dict) -> Reply:
         started.append(time.monotonic())
-        return judge(body)
+        # slower than the 429, so the gate is shut before the requests in flight beside it end
+        return replace(judge(body), delay=0.2)
 
     with StubServer(default=timed) as stub, Store(tmp_path / "db.sqlite") as store:
         ids = stored_sessions(store, count=2, follow_up=False)
-        limited = Reply("slow down", status=429, headers={"Retry-After": "0.3"}, fault="http_error")
+        limited = Reply("slow down", status=429, headers={"Retry-After": "0.6"}, fault="http_error")
         stub.script(limited)
         grader = llm(stub, tmp_path, max_retries=2)
         t0 = time.monotonic()
         summary = asyncio.run(regrade(store, grader, jobs_for(store, BANK, ids)[0], concurrency=3))
         assert summary.graded == 6 and summary.failed == 0 and summary.rate_limit_pauses == 1
         # only the two requests already in flight with the 429 ran before the pause ended
-        assert len(started) == 6 and sum(t < t0 + 0.3 for t in started) <= 2
+        assert len(started) == 6 and sum(t < t0 + 0.6 for t in started) <= 2
 
 
 def test_rate_gate_waits_out_the_longest_pause() -> None:

@@ -20,6 +20,7 @@ from interviewer.build.terms import Corpus, bank_background
 from interviewer.build.yamlout import dump_question
 from interviewer.domain.rubric import Question
 from interviewer.errors import UsageError
+from interviewer.files import read_text_file
 
 CONCURRENCY = 4  # model requests at once
 
@@ -44,18 +45,7 @@ class BuildReport(BaseModel):
 
 
 def read_document(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a document") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return read_text_file(path, kind="document")
 
 
 def parse_file(path: Path) -> ParsedDocument:

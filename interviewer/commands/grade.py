@@ -17,6 +17,7 @@ from interviewer.engine.guards import check_length
 from interviewer.engine.lang import detect_language
 from interviewer.engine.offline import OfflineGrader
 from interviewer.errors import InterviewerError, UsageError
+from interviewer.files import read_text_file
 from interviewer.graders import resolve_grader
 from interviewer.settings import Settings
 from interviewer.store.recorder import GradeRecorder
@@ -35,14 +36,7 @@ def _read_answer(args: argparse.Namespace) -> str:
     elif args.answer_file is not None and args.answer_file != "-":
         path = Path(args.answer_file)
         where = f"--answer-file {path}"
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UsageError(f"{where}: no such file") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"{where}: not UTF-8 text") from None
-        except OSError as exc:
-            raise UsageError(f"{where}: {exc.strerror}") from None
+        text = read_text_file(path, where)
     else:
         if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8 become U+FFFD
             sys.stdin.reconfigure(errors="replace")

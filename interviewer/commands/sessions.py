@@ -7,6 +7,7 @@ from pathlib import Path
 
 from interviewer.commands._context import print_json
 from interviewer.errors import UsageError
+from interviewer.files import read_text_file
 from interviewer.store.filters import TABLE_HEADERS, SessionFilter, table_cells
 from interviewer.store.repo import Store
 from interviewer.textfmt import table
@@ -121,12 +122,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     from interviewer.export import from_json
 
     path = Path(args.file)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise UsageError(f"{path}: cannot read ({exc})") from None
+    text = read_text_file(path)
     session = from_json(text, str(path))
     store.import_session(session)
     print(f"imported session {session.id} ({len(session.turns)} turns)")

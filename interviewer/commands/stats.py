@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from interviewer.commands._context import bank_from, print_json, settings_from
-from interviewer.practice.stats import Progress, progress
+from interviewer.practice.stats import Progress, progress, question_cells, shown, tag_cells
 from interviewer.store.repo import Store
 from interviewer.textfmt import table
 
@@ -17,38 +17,23 @@ def spark(scores: Sequence[float]) -> str:
     return "".join(BLOCKS[min(7, int(s / 10 * 8))] for s in scores[-12:])
 
 
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
-
-
 def render(report: Progress) -> str:
     lines = [
         f"{report.practised} of {report.total} questions practised ({report.attempts} answers);"
         f" {report.due} due for review now."
     ]
+    # the shared row, with the scores as a sparkline before the next review
     rows = [
-        [
-            str(q.number or ""),
-            q.title,
-            str(q.attempts),
-            _num(q.last_score),
-            _num(q.best_score),
-            "" if q.trend is None else f"{q.trend:+g}",
-            spark(q.scores),
-            "due now" if q.due else (q.next_review.strftime("%Y-%m-%d") if q.next_review else "-"),
-        ]
+        [*(cells := question_cells(q, "due now"))[:-1], spark(q.scores), cells[-1]]
         for q in report.questions
     ]
     headers = ["#", "question", "answers", "last", "best", "trend", "scores", "next review"]
     lines += ["", table(headers, rows), "", "By tag:"]
-    tag_rows = [
-        [t.tag, f"{t.practised}/{t.questions}", str(t.attempts), _num(t.average), str(t.due)]
-        for t in report.tags
-    ]
+    tag_rows = [tag_cells(t) for t in report.tags]
     lines.append(table(["tag", "practised", "answers", "average", "due"], tag_rows))
     lines += ["", "Over time (UTC days):"]
     if report.overall:
-        day_rows = [[d.date, str(d.answers), _num(d.average)] for d in report.overall]
+        day_rows = [[d.date, str(d.answers), shown(d.average)] for d in report.overall]
         lines.append(table(["date", "answers", "average"], day_rows))
         lines.append(f"averages: {spark([d.average for d in report.overall])}")
     else:

@@ -145,3 +145,28 @@ def progress(store: Store, bank: Bank, now: datetime, lang: str = "en") -> Progr
             DayProgress(date=d, answers=len(v), average=_mean(v)) for d, v in sorted(days.items())
         ],
     )
+
+
+def shown(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def question_cells(q: QuestionProgress, due_now: str) -> list[str]:
+    """One question's row, as the CLI table and the TUI show it: number, title, answers,
+    last, best, trend, next review (`due_now` when due)."""
+    planned = f"{q.next_review:%Y-%m-%d}" if q.next_review else "-"
+    next_review = due_now if q.due else planned
+    trend = "" if q.trend is None else f"{q.trend:+g}"
+    return [
+        str(q.number or ""),
+        q.title,
+        str(q.attempts),
+        shown(q.last_score),
+        shown(q.best_score),
+        trend,
+        next_review,
+    ]
+
+
+def tag_cells(g: TagProgress) -> list[str]:
+    return [g.tag, f"{g.practised}/{g.questions}", str(g.attempts), shown(g.average), str(g.due)]

@@ -9,13 +9,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from interviewer.practice.stats import question_cells, tag_cells
 from interviewer.tui.i18n import tr
 from interviewer.tui.keys import LocalizedKeys
 from interviewer.tui.widgets import ScoreChart
-
-
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
 
 
 class StatsScreen(LocalizedKeys, Screen[None]):
@@ -71,18 +68,7 @@ class StatsScreen(LocalizedKeys, Screen[None]):
             tr("next_col", t),
         )
         for q in self.report.questions:
-            table.add_row(
-                str(q.number or ""),
-                q.title,
-                str(q.attempts),
-                _num(q.last_score),
-                _num(q.best_score),
-                "" if q.trend is None else f"{q.trend:+g}",
-                tr("due_now", t)
-                if q.due
-                else (f"{q.next_review:%Y-%m-%d}" if q.next_review else "-"),
-                key=q.question_id,
-            )
+            table.add_row(*question_cells(q, tr("due_now", t)), key=q.question_id)
         tags = self.query_one("#tags", DataTable)
         tags.add_columns(
             tr("tag_col", t),
@@ -92,12 +78,5 @@ class StatsScreen(LocalizedKeys, Screen[None]):
             tr("due_col", t),
         )
         for g in self.report.tags:
-            tags.add_row(
-                g.tag,
-                f"{g.practised}/{g.questions}",
-                str(g.attempts),
-                _num(g.average),
-                str(g.due),
-                key=g.tag,
-            )
+            tags.add_row(*tag_cells(g), key=g.tag)
         table.focus()
