@@ -4,6 +4,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from interviewer import __version__
 
@@ -12,6 +13,13 @@ exit codes: 0 ok; 1 invalid bank or some batch lines not graded; 2 usage (bad ar
 unknown id, empty input); 3 model or configuration error; 130 interrupted.
 settings: config file < INTERVIEWER_* env vars < flags; INTERVIEWER_HOME relocates
 config and data."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Errors in one line (argparse prints the whole usage first); subcommands inherit it."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _common() -> argparse.ArgumentParser:
@@ -64,7 +72,7 @@ def _grader_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="interviewer",
         description="A mock interviewer for ML / LLM-training fundamentals.",
         epilog=EPILOG,

@@ -132,7 +132,13 @@ async def grade_rows(
                 return
         scores[row.id].append(grade.score if grade.status == GradeStatus.GRADED else None)
 
-    await asyncio.gather(*(one(row) for row in rows for _ in range(repeat)))
+    try:  # a task group: when the model is gone, the requests not yet sent are cancelled
+        async with asyncio.TaskGroup() as group:
+            for row in rows:
+                for _ in range(repeat):
+                    group.create_task(one(row))
+    except* (AuthFailed, ModelUnreachable) as stopped:
+        raise stopped.exceptions[0] from None
     return scores, failures
 
 

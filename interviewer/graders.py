@@ -21,7 +21,7 @@ def resolve_grader(
     resolved and its key read now, so a typo or a missing key is reported before any work."""
     name = (name or settings.grader).strip()
     if name == OFFLINE and not api_base:
-        return OfflineGrader()
+        return OfflineGrader(lang=lang)
     from interviewer.llm.grader import LLMGrader
     from interviewer.llm.spec import resolve_model
 

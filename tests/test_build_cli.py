@@ -439,3 +439,14 @@ def test_yaml_files_of_a_built_bank_copy_as_a_normal_bank(cli: Cli, tmp_path: Pa
         write_yaml(path, data)
     r = cli("bank", "check", str(copy))
     assert r.code == 0 and "warning" not in r.out
+
+
+def test_a_reply_that_adds_nothing_is_not_a_completion(
+    cli: Cli, tmp_path: Path, stub: StubServer
+) -> None:
+    stub.default = Reply.json({})  # valid, and empty: nothing was completed
+    out = tmp_path / "b"
+    r = cli("bank", "build", str(DATA / "qa-en.txt"), "--out", str(out), *model_args(stub))
+    assert r.code == 3 and r.out.count("added nothing") == 3
+    assert "completed by the model" not in r.out or "0 completed by the model" in r.out
+    assert all(not q.review for q in load_bank([out]).questions)

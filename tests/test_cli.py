@@ -207,3 +207,12 @@ def test_config_error_exits_3_naming_the_source(cli: Cli, isolated_home: Path) -
     assert "config.toml: follow_up_depth" in r.err and len(r.err.strip().splitlines()) == 1
     r = cli("questions", "--config", str(isolated_home / "missing.toml"))
     assert r.code == 3 and "missing.toml: no such config file" in r.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("grade", "--bogus"), ("sessions", "export", "x", "--format", "xx"), ("nope",)],
+)
+def test_argument_errors_are_one_line(cli: Cli, argv: tuple[str, ...]) -> None:
+    r = cli(*argv)
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and "--help" in r.err

@@ -159,3 +159,29 @@ def test_resume_refuses_an_output_of_another_input(cli: Cli, tmp_path: Path) -> 
     assert cli("grade", "--batch", str(src), "--out", str(out)).code == 0
     r = cli("grade", "--batch", str(other), "--out", str(out), "--resume")
     assert r.code == 2 and "line 1 has id 'a'" in r.err
+
+
+def test_lang_sets_the_offline_feedback_language(cli: Cli) -> None:
+    answer = "Dropout randomly zeroes units during training."
+    assert (
+        json.loads(cli("grade", "3", "--answer", answer, "--json").out)["grade"]["language"] == "en"
+    )
+    r = cli("--lang", "zh", "grade", "3", "--answer", answer, "--json")
+    grade = json.loads(r.out)["grade"]
+    assert grade["language"] == "zh" and "离线关键词评分" in grade["feedback"]
+
+
+@pytest.mark.parametrize("answer", ["L1 加 λΣ|w|。L2 加 λΣw²。", "L1 adds λΣ|w|; L2 adds λΣw²."])
+def test_the_rubric_notation_itself_is_understood(cli: Cli, answer: str) -> None:
+    grade = json.loads(cli("grade", "1", "--answer", answer, "--json").out)["grade"]
+    verdicts = {kp["id"]: kp["verdict"] for kp in grade["key_points"]}
+    assert verdicts["l1-l2-definition"] == "covered"  # Σw² right after Σ (no word boundary)
+
+
+def test_batch_file_with_a_bom(cli: Cli, tmp_path: Path) -> None:
+    batch = tmp_path / "in.jsonl"
+    line = {"id": "a", "question_id": "dropout", "answer": "Dropout zeroes units in training."}
+    batch.write_bytes(b"\xef\xbb\xbf" + json.dumps(line).encode())
+    r = cli("grade", "--batch", str(batch), "--out", str(tmp_path / "out.jsonl"))
+    assert r.code == 0, r.err
+    assert json.loads((tmp_path / "out.jsonl").read_text())["status"] == "graded"

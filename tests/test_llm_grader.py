@@ -173,6 +173,28 @@ def test_samples_take_the_majority_and_report_agreement(stub: StubServer, tmp_pa
     assert "samples:3" in grade.flags
 
 
+def test_samples_take_the_median_verdict(stub: StubServer, tmp_path: Path) -> None:
+    point = "reduces-overfitting"
+    half = dict(GOOD) | {point: ("partial", GOOD[point][1])}
+    weaker = {"random-drop-training": GOOD["random-drop-training"]}
+    stub.script(Reply(grade_json(GOOD)), Reply(grade_json(half)), Reply(grade_json(weaker)))
+    grade = run(grader(stub, tmp_path, samples=3).agrade(Q, ANSWER))
+    verdicts = {r.id: r.verdict for r in grade.key_points}
+    assert verdicts[point] == "partial"  # covered, partial, missed: two of three give credit
+    assert verdicts["random-drop-training"] == "covered"
+
+
+def test_samples_that_judge_nothing_are_left_out(stub: StubServer, tmp_path: Path) -> None:
+    empty = Reply('{"key_points": [], "feedback": "ok"}')
+    stub.script(Reply(grade_json(GOOD)), empty, empty)
+    grade = run(grader(stub, tmp_path, samples=3).agrade(Q, ANSWER))
+    assert grade.status == GradeStatus.GRADED and "samples_unusable:2" in grade.flags
+    assert {r.id: r.verdict for r in grade.key_points}["reduces-overfitting"] == "covered"
+    stub.script(empty, empty)
+    grade = run(grader(stub, tmp_path, samples=2).agrade(Q, ANSWER))
+    assert grade.status == GradeStatus.UNGRADED and grade.score is None
+
+
 def test_one_failed_sample_does_not_sink_the_others(stub: StubServer, tmp_path: Path) -> None:
     stub.script(Reply(grade_json(GOOD)), Reply.server_error(status=500), Reply(grade_json(GOOD)))
     grade = run(grader(stub, tmp_path, samples=3).agrade(Q, ANSWER))

@@ -87,14 +87,22 @@ def test_model_grader_errors_exit_3_and_keep_the_answer(
 
 
 def test_grade_with_a_model_through_the_stub(cli: Cli, stub: StubServer) -> None:
-    stub.default = Reply(
-        '{"key_points": [], "misconceptions": [], "feedback": "ok", "follow_ups": []}'
-    )
+    from interviewer.bank.loader import load_bank
+
+    ids = [kp.id for kp in load_bank(["builtin"]).find("dropout").key_points]
+    judged = {"key_points": [{"id": i, "verdict": "missed"} for i in ids], "feedback": "ok"}
+    stub.default = Reply(json.dumps(judged))
     model = ("--grader", "openai/stub", "--api-base", stub.base_url)
     r = cli("grade", "3", "--answer", "Dropout zeroes units in training.", *model, "--json")
     assert r.code == 0, r.err
     grade = json.loads(r.out)["grade"]
     assert grade["grader"]["kind"] == "llm" and grade["grader"]["prompt_version"]
+    # a reply that judges no key point is not a grade of 0: it is ungraded
+    stub.default = Reply('{"key_points": [], "misconceptions": [], "feedback": "ok"}')
+    r = cli("grade", "3", "--answer", "Dropout zeroes units in training.", *model, "--json")
+    data = json.loads(r.out)
+    assert r.code == 3 and data["status"] == "ungraded" and data["score"] is None
+    assert "nothing_judged" in data["grade"]["flags"]
     stub.default = Reply("garbage")
     r = cli("grade", "3", "--answer", "Dropout zeroes units in training.", *model)
     assert r.code == 3 and "ungraded" in r.err

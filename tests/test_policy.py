@@ -84,6 +84,10 @@ def recitation_too_high(d: dict) -> None:
         (lambda d: d.update(probes=d["probes"][:2]), "has 2 probes; strict wants 3-5"),
         (one_kind, "probes: needs a probe of kind 'challenge'"),
         (english_only_hint, "key_points[2].hint.zh: missing"),
+        (
+            lambda d: d["key_points"][0].update(label={"en": "only English"}),
+            "key_points[0].label.zh: missing",
+        ),
         (no_reference, "reference_answer: missing (strict wants it in zh and en)"),
         (lambda d: d["title"].pop("en"), "title.en: missing"),
         (unsignalled_point, "key_points[1].signals: needs at least one signal"),

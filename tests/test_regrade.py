@@ -179,7 +179,15 @@ def test_an_interrupted_run_continues_where_it_stopped(stub: StubServer, tmp_pat
     with Store(tmp_path / "db.sqlite") as store:
         ids = stored_sessions(store, count=1, follow_up=False)
         stub.script(
-            Reply(json.dumps({"feedback": "ok"})),
+            Reply(
+                json.dumps(
+                    {
+                        "key_points": [
+                            {"id": kp.id, "verdict": "missed"} for kp in DROPOUT.key_points
+                        ]
+                    }
+                )
+            ),
             Reply.server_error(status=500),
             Reply.server_error(status=500),
         )

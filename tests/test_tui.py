@@ -106,7 +106,7 @@ async def test_full_interview_offline(tmp_path: Path) -> None:
         status = str(screen.query_one("#status").render())
         assert "budget spent" in status
         # spaced practice: a weak answer, probed twice, and when it comes back
-        assert re.search(r"Rated Hard; next review \d{4}-\d\d-\d\d\.", status), status
+        assert re.search(r"Question 3 rated Hard; next review \d{4}-\d\d-\d\d\.", status), status
         await pilot.press("ctrl+r")  # reveal after grading
         assert "Reference answer" in log_text(screen)
         await pilot.press("ctrl+n")
@@ -433,3 +433,18 @@ async def test_footer_keys_speak_the_interface_language(tmp_path: Path) -> None:
         assert {"帮助", "退出", "进度"} <= labels and "Help" not in labels
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert "帮助" in commands
+
+
+async def test_moving_on_with_a_follow_up_pending_keeps_the_rating_in_view(
+    tmp_path: Path,
+) -> None:
+    app, _ = make_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        screen = await start(pilot, "3,1")
+        await answer(pilot, screen, WEAK)
+        assert "Follow-up 1 of 2" in log_text(screen)
+        await pilot.press("ctrl+n")  # leave the follow-up unanswered
+        await until(pilot, lambda: "Question 2 of 2" in str(screen.query_one("#progress").render()))
+        status = str(screen.query_one("#status").render())
+        assert re.search(r"Question 3 rated \w+; next review \d{4}-\d\d-\d\d\.", status), status

@@ -77,6 +77,8 @@ def _texts(q: Question) -> Iterator[tuple[Path_, Localized | None]]:
     yield ("reference_answer",), q.reference_answer
     for i, kp in enumerate(q.key_points):
         yield ("key_points", i, "text"), kp.text
+        if kp.label is not None:  # optional; when given, a model prompt in either language uses it
+            yield ("key_points", i, "label"), kp.label
         yield ("key_points", i, "hint"), kp.hint
     for i, m in enumerate(q.misconceptions):
         yield ("misconceptions", i, "text"), m.text

@@ -203,6 +203,11 @@ class _Ids:
         return self.mapping.get(raw) or self.mapping.get(slug(raw, words=5), slug(raw) or raw)
 
 
+def _content(data: dict[str, Any]) -> dict[str, Any]:
+    """What a question says, ignoring the review list and empty lists."""
+    return {k: v for k, v in data.items() if k != "review" and v != []}
+
+
 def apply(draft: dict[str, Any], out: EnrichOutput, lang: str) -> dict[str, Any]:
     """The draft completed with the model's output, every model-written part marked."""
     data = copy.deepcopy(draft)
@@ -334,5 +339,7 @@ class Enricher:
         if out is None:
             raise EnrichFailed("the model's reply could not be parsed, even after a repair request")
         data = apply(draft, out, qa.lang)
+        if _content(data) == _content(draft):
+            raise EnrichFailed("the model's reply added nothing to the draft")
         validate(data)
         return data

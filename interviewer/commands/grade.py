@@ -91,7 +91,7 @@ def _run_batch_file(
         )
     path = Path(args.batch)
     try:
-        with path.open(encoding="utf-8") as fh:
+        with path.open(encoding="utf-8-sig") as fh:  # a BOM (Windows editors) is not JSON
             return run_batch(
                 fh, str(path), out, bank, grade_fn, args.resume, bar, recorder=recorder
             )

@@ -123,8 +123,9 @@ def judge(
 class OfflineGrader:
     """Grades main answers and follow-up answers against a question's rubric, with no model."""
 
-    def __init__(self, clock: Clock = utcnow) -> None:
+    def __init__(self, clock: Clock = utcnow, lang: str | None = None) -> None:
         self.clock = clock
+        self.lang = lang  # --lang: the feedback language, instead of the answer's
 
     def info(self, rubric: CompiledRubric) -> GraderInfo:
         return GraderInfo(kind="offline", model=OFFLINE_MODEL, rubric_hash=rubric.rubric_hash)
@@ -192,7 +193,7 @@ class OfflineGrader:
     ) -> Grade:
         """Grade a main answer. `hinted`: key points whose hint was shown; `asked`: probes used."""
         started = time.perf_counter()
-        lang = detect_language(answer)
+        lang = self.lang or detect_language(answer)
         rubric, norm, screening = self._prepare(question, answer)
         if screening.blocking:
             return self._blocked(question, rubric, screening, lang, started)
@@ -241,7 +242,7 @@ class OfflineGrader:
     def grade_follow_up(self, question: Question, probe: Probe, answer: str) -> Grade:
         """Grade an answer to a follow-up against the probe's expected points (10 x mean credit)."""
         started = time.perf_counter()
-        lang = detect_language(answer)
+        lang = self.lang or detect_language(answer)
         rubric, norm, screening = self._prepare(question, answer)
         if screening.blocking:
             return self._blocked(question, rubric, screening, lang, started, probe.id)

@@ -76,11 +76,17 @@ class Usage:
             self.cost = (self.cost or 0.0) + response.usage.cost_usd
 
 
-def _majority(values: list[Any], order: list[Any]) -> tuple[Any, float]:
-    """The most common value (ties go to the lower one in `order`) and its share."""
-    counts = Counter(values)
-    best = max(counts.items(), key=lambda kv: (kv[1], -order.index(kv[0])))
-    return best[0], best[1] / len(values)
+def _judges(out: Any, ids: list[str], field: str) -> bool:
+    """Parsed, and judging at least one of the rubric's items by id."""
+    return out is not None and any(j.id in ids for j in getattr(out, field))
+
+
+def _median(values: list[Any], order: list[Any]) -> tuple[Any, float]:
+    """The median vote in `order` (the lower one for an even count) and its share: an item
+    gets credit only when most samples give it credit (covered/partial/missed -> partial)."""
+    ranked = sorted(values, key=order.index)
+    chosen = ranked[(len(ranked) - 1) // 2]
+    return chosen, Counter(values)[chosen] / len(values)
 
 
 class LLMGrader:
@@ -102,7 +108,7 @@ class LLMGrader:
         self.stream = stream
         self.memory = memory or ModeMemory()
         self.lang = lang  # --lang overrides the detected answer language
-        self.offline = OfflineGrader(clock)
+        self.offline = OfflineGrader(clock, lang)
         self.name = spec.name
 
     # -- requests -------------------------------------------------------------------------
@@ -310,10 +316,12 @@ class LLMGrader:
             probe_id=probe.id if probe else None,
             status=GradeStatus.UNGRADED,
             feedback=(
-                "模型的回复无法解析,这次没有评分。可以重试、换一个评分器,或使用离线评分。"
+                "模型的回复无法使用(无法解析或没有评判任何要点),这次没有评分。"
+                "可以重试、换一个评分器,或使用离线评分。"
                 if lang == "zh"
-                else "The model's reply could not be parsed, so this answer is ungraded. "
-                "Retry, use another grader, or accept the offline grade."
+                else "The model's reply could not be used (unparseable, or judging no key "
+                "point), so this answer is ungraded. Retry, use another grader, or accept the "
+                "offline grade."
             ),
             language=lang,
             flags=[*flags, "unparseable"],
@@ -413,13 +421,13 @@ class LLMGrader:
         points, shares = [], []
         for i in range(len(samples[0][0])):
             votes = [s[0][i] for s in samples]
-            verdict, share = _majority([v.verdict for v in votes], order)
+            verdict, share = _median([v.verdict for v in votes], order)
             shares.append(share)
             points.append(next(v for v in votes if v.verdict == verdict))
         misconceptions = []
         for i in range(len(samples[0][1])):
             votes = [s[1][i] for s in samples]
-            present, share = _majority([v.present for v in votes], [False, True])
+            present, share = _median([v.present for v in votes], [False, True])
             shares.append(share)
             misconceptions.append(next(v for v in votes if v.present == present))
         return points, misconceptions, round(sum(shares) / len(shares), 3) if shares else None
@@ -500,7 +508,10 @@ class LLMGrader:
             raise next(r for r in task.result() if isinstance(r, BaseException))
         if failed := self.samples - len(answered):
             flags.append(f"samples_failed:{failed}")
-        parsed = [(out, raw, prompt) for out, raw, prompt in answered if out is not None]
+        # a reply that parses but judges none of the key points is as unusable as garbage
+        parsed = [(out, raw, p) for out, raw, p in answered if _judges(out, ids, "key_points")]
+        if unusable := len(answered) - len(parsed):
+            flags.append(f"samples_unusable:{unusable}" if self.samples > 1 else "nothing_judged")
         prompt = answered[0][2]
         if not parsed:
             raw = answered[0][1]
@@ -603,9 +614,11 @@ class LLMGrader:
         out, raw, prompt = await self.ask_structured(
             build, "follow_up_grade", FollowUpOutput, usage
         )
-        if out is None:
-            return self._ungraded(question, probe, raw, prompt, usage, started, flags, lang)
         ids = [f"e{i}" for i in range(1, len(probe.expected_points) + 1)]
+        if out is None or (ids and not _judges(out, ids, "expected_points")):
+            if out is not None:
+                flags.append("nothing_judged")
+            return self._ungraded(question, probe, raw, prompt, usage, started, flags, lang)
         points = self._check_points(out.expected_points, ids, evidence_text, flags)  # type: ignore[attr-defined]
         misconceptions = self._check_misconceptions(
             out.misconceptions, question, evidence_text, flags

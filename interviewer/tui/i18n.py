@@ -2,8 +2,8 @@
 
 STRINGS: dict[str, dict[str, str]] = {
     "next_review": {
-        "en": "Rated {rating}; next review {date}.",
-        "zh": "评级:{rating};下次复习 {date}。",
+        "en": "Question {n} rated {rating}; next review {date}.",
+        "zh": "第 {n} 题评级:{rating};下次复习 {date}。",
     },
     "rating_again": {"en": "Again", "zh": "重来"},
     "rating_hard": {"en": "Hard", "zh": "困难"},

@@ -55,6 +55,7 @@ class InterviewScreen(LocalizedKeys, Screen[None]):
         self.iv = interview
         self.lang = interview.lang
         self.grade_view: GradeView | None = None
+        self.done_note = ""  # the rating of the question just left, shown until the next asks
         self.grading: Worker[None] | None = None
         self.saved_text = ""
         self.typed = False
@@ -157,7 +158,9 @@ class InterviewScreen(LocalizedKeys, Screen[None]):
                 f"{q.number}. {q.title.get(lang)}\n{q.question.get(lang)}",
                 "interviewer",
             )  # type: ignore[arg-type]
-            self.status("")
+            # the question just left keeps its rating in view (ctrl+n with a follow-up pending)
+            self.status(self.done_note)
+            self.done_note = ""
         elif isinstance(event, FollowUpAsked):
             title = tr("follow_up", lang, k=event.number, budget=event.budget)
             self.say(
@@ -185,7 +188,8 @@ class InterviewScreen(LocalizedKeys, Screen[None]):
         elif isinstance(event, GradingFailed):
             self.status(tr("failed", lang, error=event.error))
         elif isinstance(event, QuestionDone):
-            self.status(tr(event.reason, lang) + self._next_review(event.question_id))
+            self.done_note = self._next_review(event.question_id).strip()
+            self.status(f"{tr(event.reason, lang)} {self.done_note}".strip())
         elif isinstance(event, SessionFinished):
             self.app.show_summary(self.iv, event.summary)  # type: ignore[attr-defined]
 
@@ -199,7 +203,8 @@ class InterviewScreen(LocalizedKeys, Screen[None]):
         if review is None:
             return ""
         rating = tr(f"rating_{Rating(review.rating).name.lower()}", self.lang)
-        return " " + tr("next_review", self.lang, rating=rating, date=f"{review.due:%Y-%m-%d}")
+        number = self.iv.bank.find(question_id).number
+        return tr("next_review", self.lang, n=number, rating=rating, date=f"{review.due:%Y-%m-%d}")
 
     def _probe_texts(self, turn: Any) -> dict[str, str] | None:
         if turn.kind != "follow_up":
