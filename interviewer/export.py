@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from interviewer.domain.session import Session, Turn
 from interviewer.errors import UsageError
-from interviewer.transcript import to_markdown
+from interviewer.transcript import overtime_note, to_markdown
 from interviewer.vocab import Verdict
 
 FORMAT = "interviewer.session/1"
@@ -55,7 +55,7 @@ def _highlight(answer: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
-def _turn_html(turn: Turn) -> str:
+def _turn_html(turn: Turn, time_limit_s: int | None = None) -> str:
     grade = turn.grade
     spans = []
     if grade:
@@ -71,10 +71,16 @@ def _turn_html(turn: Turn) -> str:
         if turn.skipped
         else (f"{grade.score:g}/10" if grade and grade.score is not None else "not graded")
     )
+    overtime = (
+        f"<p class='overtime'>{html.escape(overtime_note(time_limit_s))}</p>"
+        if turn.overtime
+        else ""
+    )
     parts = [
         f"<div class='turn {turn.kind}'>",
         f"<p class='ask'>{html.escape(turn.prompt)}</p>",
         f"<blockquote>{_highlight(turn.answer, spans) or '<em>(no answer)</em>'}</blockquote>",
+        overtime,
         f"<p class='score'>{score}"
         + (f" <span class='by'>{html.escape(grade.grader.model)}</span>" if grade else "")
         + "</p>",
@@ -129,7 +135,7 @@ body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0
 .ask{font-weight:600}blockquote{background:#f6f6f6;padding:.5rem 1rem;margin:.5rem 0}mark{background:#c8f7c5}
 .score{font-weight:700}.by{font-weight:400;color:#777}li.covered{color:#2e7d32}li.partial{color:#b26a00}
 li.missed,li.wrong{color:#c62828}pre{white-space:pre-wrap;font-family:inherit;color:#333}
-.chart{width:100%;height:auto}circle{fill:#3465a4}
+.chart{width:100%;height:auto}circle{fill:#3465a4}.overtime{color:#b26a00;font-style:italic}
 """
 
 
@@ -141,7 +147,7 @@ def to_html(sessions: list[Session], history: list[tuple[str, float]] | None = N
         body.append(
             f"<h2>Session {html.escape(s.id)}</h2><p>{s.created_at:%Y-%m-%d %H:%M} UTC · {html.escape(s.grader)}{html.escape(verdict)}</p>"
         )
-        body += [_turn_html(t) for t in s.turns]
+        body += [_turn_html(t, s.time_limit_s) for t in s.turns]
     chart = _chart(history or [])
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>interviewer transcript</title>"

@@ -51,6 +51,9 @@ T = {
         "tags": "By tag",
         "strengths": "Strengths",
         "gaps": "Gaps",
+        "skipped_mark": " (skipped)",
+        "follow_ups": "follow-ups",
+        "overtime": "(over the time limit of {limit}s: marked overtime)",
         "stored": "Transcript saved in {path} (session {id}).",
         "unknown": "Unknown command {cmd}; commands: /hint /skip /reveal /next /quit",
         "next_review": "Rated {rating}; next review {date} (interviewer interview --due).",
@@ -80,6 +83,9 @@ T = {
         "tags": "按标签",
         "strengths": "强项",
         "gaps": "待加强",
+        "skipped_mark": "(已跳过)",
+        "follow_ups": "追问",
+        "overtime": "(超过 {limit} 秒时限:记为超时)",
         "stored": "记录已保存在 {path}(会话 {id})。",
         "unknown": "未知命令 {cmd};可用命令:/hint /skip /reveal /next /quit",
         "next_review": "评级:{rating};下次复习 {date}(interviewer interview --due)。",
@@ -164,11 +170,16 @@ class PlainInterview:
                 text = "\n".join(self.lines).strip()
                 if not text:
                     continue  # nothing typed yet: a stray '.' is not an answer
+                turn = self.iv.open_turn()
                 try:
-                    self.show_async(self.iv.submit(text))
+                    events = self.collect(self.iv.submit(text))
                 except UsageError as exc:  # e.g. too long: the lines stay, the draft is saved
                     self.say(str(exc))
                     continue
+                if turn is not None and self.iv.store.turn(turn.id).overtime:
+                    limit = self.iv.session.time_limit_s
+                    self.say(self.t["overtime"].format(limit=limit))
+                self.show(events)
                 self.lines = []
                 return
             command = line.strip()
@@ -228,12 +239,15 @@ class PlainInterview:
 
     # output -----------------------------------------------------------------------------
 
-    def show_async(self, events) -> None:  # type: ignore[no-untyped-def]
-        async def collect() -> list[Event]:
+    def collect(self, events) -> list[Event]:  # type: ignore[no-untyped-def]
+        async def gather() -> list[Event]:
             return [e async for e in events]
 
         # one event loop for the whole session: a model client's connections belong to it
-        self.show(self.runner.run(collect()))
+        return self.runner.run(gather())
+
+    def show_async(self, events) -> None:  # type: ignore[no-untyped-def]
+        self.show(self.collect(events))
 
     def show(self, events: list[Event]) -> None:
         lang = self.iv.lang
@@ -289,8 +303,8 @@ class PlainInterview:
             follow = " ".join(
                 "-" if f["score"] is None else f"{f['score']:g}" for f in row["follow_ups"]
             )
-            mark = " (skipped)" if row["skipped"] else ""
-            extra = f"  follow-ups: {follow}" if follow else ""
+            mark = t["skipped_mark"] if row["skipped"] else ""
+            extra = f"  {t['follow_ups']}: {follow}" if follow else ""
             self.say(f"  {row['number']:>2}. {row['title']}: {row['score']:g}/10{mark}{extra}")
         verdict = (
             VERDICT_ZH.get(summary["verdict"], summary["verdict"]) if zh else summary["verdict"]
@@ -310,6 +324,11 @@ class PlainInterview:
         gaps = summary["gaps"]
         if gaps["key_points"] or gaps["questions"]:
             self.say(f"{t['gaps']}:")
+            # the weak (and skipped) questions, then the core points missed in answered ones
+            for row in summary["questions"]:
+                if row["question_id"] in gaps["questions"]:
+                    mark = t["skipped_mark"] if row["skipped"] else ""
+                    self.say(f"  - {row['title']}: {row['score']:g}/10{mark}")
             for kp in gaps["key_points"]:
                 self.say(f"  - [{kp['question_id']}] {kp['text']}")
         self.say(t["stored"].format(path=self.iv.store.path, id=self.iv.session.id))

@@ -1,5 +1,6 @@
 """Plain-text layout that respects the double width of CJK characters in a terminal."""
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -22,3 +23,22 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def snippet(body: str, query: str, window: int = 40) -> str:
+    """About `window` characters of `body` around the first match of `query` (any case), the
+    match in [brackets], "…" where text is cut, runs of whitespace and newlines as one space."""
+    text, needle = " ".join(body.split()), " ".join(query.split())
+    found = re.search(re.escape(needle), text, re.IGNORECASE) if needle else None
+    if found is None:  # matched by a folding Python does not share: the start of the text
+        cut = text[:window]
+        return cut + ("…" if len(text) > window else "")
+    side = max(0, window - len(found.group())) // 2
+    start, end = max(0, found.start() - side), min(len(text), found.end() + side)
+    return (
+        ("…" if start > 0 else "")
+        + text[start : found.start()]
+        + f"[{found.group()}]"
+        + text[found.end() : end]
+        + ("…" if end < len(text) else "")
+    )

@@ -14,6 +14,11 @@ def _score(turn) -> str:  # type: ignore[no-untyped-def]
     return f"{grade.score:g}/10 ({grade.grader.model})"
 
 
+def overtime_note(limit_s: int | None) -> str:
+    """Said next to an answer submitted after the session's time limit."""
+    return f"(over the time limit of {limit_s}s)" if limit_s else "(over the time limit)"
+
+
 def to_markdown(session: Session) -> str:
     out = [
         f"# Session {session.id}",
@@ -31,6 +36,8 @@ def to_markdown(session: Session) -> str:
         out += ["", f"{level} {label}", "", f"**Asked:** {turn.prompt}", ""]
         answer = turn.answer.strip() or "_(no answer)_"
         out += ["> " + line if line else ">" for line in answer.splitlines()]
+        if turn.overtime:
+            out += ["", f"_{overtime_note(session.time_limit_s)}_"]
         out += ["", f"**Grade:** {_score(turn)}"]
         if turn.hints:
             out.append(f"**Hints used:** {', '.join(turn.hints)}")

@@ -1,12 +1,14 @@
 """The plain-terminal interview through a pipe, checked turn by turn in the database; kill and
 resume; `interviewer sessions`."""
 
+import io
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from interviewer.store.repo import Store
@@ -239,3 +241,82 @@ def test_cli_rejects_bad_values_in_one_line(isolated_home: Path) -> None:
         and "SECRET" not in r.stderr
         and "not an environment variable name" in r.stderr
     )
+
+
+# in-process: the summary's words, the gaps it lists, overtime ---------------------------
+
+
+def test_plain_summary_in_chinese_has_no_english_marks(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{ANSWER}\n.\n不知道\n.\n/next\n\n/skip\n\n"))
+    r = cli("--lang", "zh", "interview", "--plain", "--questions", "3,1")
+    assert r.code == 0, r.err
+    summary = r.out.split("== 总结 ==")[1]
+    assert "(skipped)" not in summary and "follow-ups" not in summary
+    assert "追问: 0 -" in summary and "L1 与 L2 正则化: 0/10(已跳过)" in summary
+
+
+def test_gaps_heading_lists_the_skipped_question(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("sys.stdin", io.StringIO("/skip\n\n"))
+    r = cli("interview", "--plain", "--questions", "3")
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    under = lines[lines.index("Gaps:") + 1]
+    assert under.startswith("  - ") and under.endswith(": 0/10 (skipped)"), under
+
+
+class SlowInput(io.StringIO):
+    """Input whose lines starting with 'slow' take 90 seconds on the interview's clock."""
+
+    def __init__(self, text: str, clock: "StepClock") -> None:
+        super().__init__(text)
+        self.clock = clock
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        line = super().readline(-1 if size is None else size)
+        if line.startswith("slow"):
+            self.clock.now += timedelta(seconds=90)
+        return line
+
+
+class StepClock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_overtime_is_said_in_plain_mode_and_shown_in_transcripts(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.bank.loader import load_bank
+    from interviewer.engine.interview import Interview
+    from interviewer.engine.offline import OfflineGrader
+    from interviewer.engine.selection import select_questions
+    from interviewer.plain import PlainInterview
+
+    bank, clock, out = load_bank(["builtin"]), StepClock(), io.StringIO()
+    script = f"slow {ANSWER}\n.\n\nL1 gives sparse weights, L2 shrinks them.\n.\n\n"
+    with Store() as db:
+        iv = Interview.start(
+            db,
+            bank,
+            OfflineGrader(clock),
+            select_questions(bank, refs="3,1"),
+            language="en",
+            follow_up_depth=0,
+            time_limit_s=60,
+            clock=clock,
+        )
+        assert PlainInterview(iv, SlowInput(script, clock), out).run() == 0
+        sid = iv.session.id
+        assert [t.overtime for t in db.turns(sid)] == [True, False]
+    said = out.getvalue()
+    note = "(over the time limit of 60s: marked overtime)"
+    assert said.count(note) == 1 and said.index(note) < said.index("(grading with")
+
+    shown = cli("sessions", "show", sid).out
+    assert shown.count("_(over the time limit of 60s)_") == 1
+    assert shown.index("over the time limit") < shown.index("## l1-l2-regularization")
+    for fmt in ("md", "html"):
+        path = tmp_path / f"s.{fmt}"
+        assert cli("sessions", "export", sid, "--format", fmt, "--out", str(path)).code == 0
+        assert path.read_text(encoding="utf-8").count("(over the time limit of 60s)") == 1

@@ -161,6 +161,28 @@ def test_stats_with_no_history(cli) -> None:  # type: ignore[no-untyped-def]
     r = cli("stats")
     assert r.code == 0 and "0 of 15 questions practised (0 answers); 0 due" in r.out
     assert "no interview answers yet" in r.out
+    zh = cli("stats", "--lang", "zh")
+    assert zh.code == 0 and "已练习 0/15 题(共作答 0 次)" in zh.out
+    assert "还没有面试作答记录" in zh.out and "no interview answers" not in zh.out
+
+
+def test_stats_text_follows_the_output_language(cli) -> None:  # type: ignore[no-untyped-def]
+    seed(("1", 2.0, timedelta(days=9)), ("4", 6.0, timedelta(hours=2)))
+    r = cli("stats", "--lang", "zh")
+    assert r.code == 0, r.err
+    assert "已练习 2/15 题(共作答 2 次);现在有 1 题需要复习。" in r.out
+    assert "按标签:" in r.out and "按日期(UTC):" in r.out and "平均分: " in r.out
+    header = next(line for line in r.out.splitlines() if line.startswith("#"))
+    assert header.split() == ["#", "题目", "作答", "最近", "最佳", "趋势", "得分", "下次复习"]
+    row = next(line for line in r.out.splitlines() if "L1 与 L2 正则化" in line)
+    assert row.endswith("现在")
+    for english in ("questions practised", "By tag", "Over time", "due now", "next review"):
+        assert english not in r.out
+    # --json is data, the same keys in either language
+    assert (
+        json.loads(cli("stats", "--json", "--lang", "zh").out).keys()
+        == json.loads(cli("stats", "--json").out).keys()
+    )
 
 
 def test_plain_mode_says_when_the_question_comes_back(

@@ -562,3 +562,12 @@ def test_compare_leaves_out_skipped_turns(cli: Cli, isolated_home: Path) -> None
         )
     r = cli("compare", "--graders", "offline,openai/x", "--json")
     assert json.loads(r.out)["unpaired"] == 3  # the three answers, not the skipped turn
+
+
+def test_an_ungraded_regrade_keeps_the_session_average(stub: StubServer, tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        ids = stored_sessions(store, count=1, follow_up=False)
+        before = store.list_sessions()[0]["average"]
+        stub.script(*[Reply("no json here")] * 6)
+        asyncio.run(regrade(store, llm(stub, tmp_path), jobs_for(store, BANK, ids)[0]))
+        assert before is not None and store.list_sessions()[0]["average"] == before

@@ -124,3 +124,33 @@ def test_search_index_follows_the_store(tmp_path: Path) -> None:
     assert store.search("衰减") and store.search("question text")
     store.delete_session(session.id)
     assert store.search("衰减") == [] and store.search("question text") == []
+
+
+LONG = (
+    "先说背景。" * 12
+    + "\n\n训练时随机置零一部分单元,\n   推理时不丢弃。\n"
+    + "再补充一些细节。" * 12
+)
+
+
+@pytest.mark.parametrize("text", ["置零", "随机置零"])  # LIKE below three characters, else FTS
+def test_search_snippets_are_one_short_line(cli: Cli, text: str) -> None:
+    assert cli("grade", "3", "--answer", LONG).code == 0
+    (row,) = json.loads(cli("sessions", "--search", text, "--json").out)
+    listed = cli("sessions", "--search", text).out.splitlines()
+    for snip in row["matches"]:  # the answer, and the feedback where it quotes it
+        assert f"[{text}]" in snip and "\n" not in snip and "  " not in snip
+        assert snip.startswith("…") and snip.endswith("…") and len(snip) <= 50
+        assert f"  {row['id']}: {snip}" in listed
+    # the answer's lines and indentation, joined by single spaces
+    assert any("一部分单元, 推理时不丢弃。 再" in snip for snip in row["matches"])
+
+
+def test_snippet_window() -> None:
+    from interviewer.textfmt import snippet
+
+    assert snippet("Dropout\nZEROES   units", "zeroes") == "Dropout [ZEROES] units"
+    assert snippet("a" * 30 + " match " + "b" * 30, "match") == (
+        "…" + "a" * 16 + " [match] " + "b" * 16 + "…"  # 17 characters either side
+    )
+    assert snippet("x" * 60, "absent") == "x" * 40 + "…"

@@ -170,3 +170,22 @@ def test_answer_survives_sigkill_between_submit_and_grade(tmp_path: Path) -> Non
     assert graded and graded[0].grade.score is not None and graded[0].grade.score > 0
     assert store.turn(turn.id).status == TurnStatus.GRADED
     time.sleep(0)  # nothing else pending
+
+
+def test_sessions_table_counts_answers_of_grade_runs(tmp_path: Path) -> None:
+    """A batch may grade one question several times: '4', not '4/3'; interviews keep a/q."""
+    from interviewer.store.filters import TABLE_HEADERS, table_cells
+    from interviewer.store.recorder import GradeRecorder
+
+    store = Store(tmp_path / "t.sqlite3")
+    batch = GradeRecorder(store, "batch", "offline", ["builtin"])
+    for qid in ("dropout", "overfitting", "warmup", "dropout"):
+        batch.before(qid, "?", "an answer")
+    batch.finish()
+    interview = store.create_session(
+        mode="interview", grader="offline", question_ids=["dropout", "warmup"]
+    )
+    store.submit_answer(store.add_turn(interview.id, question_id="dropout", prompt="?").id, "a")
+    column = TABLE_HEADERS.index("answered")
+    shown = {r["mode"]: table_cells(r)[column] for r in store.list_sessions()}
+    assert shown == {"batch": "4", "interview": "1/2"}

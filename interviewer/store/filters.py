@@ -71,13 +71,20 @@ class SessionFilter:
 
 
 def table_cells(row: dict[str, Any]) -> list[str]:
-    """A session row as shown in the CLI's table and the TUI's review list."""
+    """A session row as shown in the CLI's table and the TUI's review list. An interview asks
+    a fixed list of questions, so it shows answered/asked; a `grade` or batch run has no such
+    list (one question may be graded many times), so it shows the answers graded."""
+    answered = (
+        f"{row['answered']}/{row['questions']}"
+        if row["mode"] == "interview"
+        else str(row["answered"])
+    )
     return [
         row["id"],
         row["created_at"][:16].replace("T", " "),
         row["mode"],
         row["status"],
-        f"{row['answered']}/{row['questions']}",
+        answered,
         row["grader"],
         "-" if row["average"] is None else f"{row['average']:g}",
     ]

@@ -191,7 +191,8 @@ class Store:
                         AND t.status != 'draft') AS answered,
                    (SELECT AVG(g.score) FROM turns t JOIN grades g ON g.turn_id = t.id
                         WHERE t.session_id = s.id AND t.kind = 'main' AND g.id = (
-                            SELECT MAX(id) FROM grades WHERE turn_id = t.id)) AS average
+                            SELECT MAX(id) FROM grades
+                            WHERE turn_id = t.id AND status = 'graded')) AS average
             FROM sessions s ORDER BY s.created_at DESC, s.rowid DESC
         """
         if limit:
@@ -220,19 +221,27 @@ class Store:
             return []
         if len(text) >= 3:
             phrase = '"' + text.replace('"', '""') + '"'
-            sql = (
-                "SELECT turn_id, session_id, field, snippet(search, 3, '[', ']', '…', 16) AS snip"
-                " FROM search WHERE search MATCH ? LIMIT ?"
-            )
+            sql = "SELECT turn_id, session_id, field, body FROM search WHERE search MATCH ? LIMIT ?"
             rows = self.conn.execute(sql, (phrase, limit)).fetchall()
         else:
             like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             sql = (
-                "SELECT turn_id, session_id, field, body AS snip FROM search"
+                "SELECT turn_id, session_id, field, body FROM search"
                 " WHERE body LIKE ? ESCAPE '\\' LIMIT ?"
             )
             rows = self.conn.execute(sql, (like, limit)).fetchall()
-        return [dict(r) for r in rows]
+        # one line for either path: ~40 characters around the match, whitespace collapsed
+        from interviewer.textfmt import snippet
+
+        return [
+            {
+                "turn_id": r["turn_id"],
+                "session_id": r["session_id"],
+                "field": r["field"],
+                "snip": snippet(r["body"] or "", text),
+            }
+            for r in rows
+        ]
 
     def import_session(self, session: Session) -> None:
         """Insert an exported session whole, in one transaction: a duplicate changes nothing."""
