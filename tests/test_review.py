@@ -154,3 +154,12 @@ def test_snippet_window() -> None:
         "…" + "a" * 16 + " [match] " + "b" * 16 + "…"  # 17 characters either side
     )
     assert snippet("x" * 60, "absent") == "x" * 40 + "…"
+
+
+def test_sessions_show_speaks_the_output_language(cli: Cli) -> None:
+    cli("grade", "3", "--answer", "Dropout zeroes random units during training.")
+    (session,) = json.loads(cli("sessions", "--json").out)
+    en = cli("sessions", "show", session["id"]).out
+    zh = cli("--lang", "zh", "sessions", "show", session["id"]).out
+    assert "**Asked:**" in en and "**Grade:**" in en
+    assert "**提问:**" in zh and "**评分:**" in zh and "**Asked:**" not in zh

@@ -5,7 +5,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from interviewer.commands._context import print_json
+from interviewer.commands._context import print_json, settings_from
 from interviewer.errors import UsageError
 from interviewer.files import read_text_file
 from interviewer.store.filters import TABLE_HEADERS, SessionFilter, table_cells
@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
             if args.json:
                 print_json(session.model_dump(mode="json"))
             else:
-                sys.stdout.write(to_markdown(session))
+                sys.stdout.write(to_markdown(session, settings_from(args).lang))
             return 0
         if args.sessions_command == "delete":
             sid = store.resolve_session(args.id)

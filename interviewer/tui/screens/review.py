@@ -82,7 +82,7 @@ class ReviewScreen(LocalizedKeys, Screen[None]):
         from interviewer.transcript import to_markdown
 
         session = self.store.session(session_id, with_turns=True)
-        text = to_markdown(session)
+        text = to_markdown(session, self.lang)
         if question_id:
             at = text.find(f"## {question_id}")
             text = text[at:] if at >= 0 else text
