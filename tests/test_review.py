@@ -163,3 +163,4 @@ def test_sessions_show_speaks_the_output_language(cli: Cli) -> None:
     zh = cli("--lang", "zh", "sessions", "show", session["id"]).out
     assert "**Asked:**" in en and "**Grade:**" in en
     assert "**提问:**" in zh and "**评分:**" in zh and "**Asked:**" not in zh
+    assert cli("--lang", "zh", "sessions").out.split()[:3] == ["会话", "开始", "模式"]

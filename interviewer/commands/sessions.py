@@ -8,7 +8,7 @@ from pathlib import Path
 from interviewer.commands._context import print_json, settings_from
 from interviewer.errors import UsageError
 from interviewer.files import read_text_file
-from interviewer.store.filters import TABLE_HEADERS, SessionFilter, table_cells
+from interviewer.store.filters import SessionFilter, table_cells, table_headers
 from interviewer.store.repo import Store
 from interviewer.textfmt import table
 from interviewer.transcript import to_markdown
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             )
             print("no sessions match" if filtered else f"no sessions yet (database: {store.path})")
             return 0
-        print(table(TABLE_HEADERS, [table_cells(r) for r in rows]))
+        print(table(table_headers(settings_from(args).lang), [table_cells(r) for r in rows]))
         for r in rows:
             for snip in r.get("matches", []):
                 print(f"  {r['id']}: {snip}")

@@ -91,3 +91,8 @@ def table_cells(row: dict[str, Any]) -> list[str]:
 
 
 TABLE_HEADERS = ["id", "started", "mode", "status", "answered", "grader", "average"]
+TABLE_HEADERS_ZH = ["会话", "开始", "模式", "状态", "已答", "评分器", "平均分"]
+
+
+def table_headers(lang: str) -> list[str]:
+    return TABLE_HEADERS_ZH if lang == "zh" else TABLE_HEADERS

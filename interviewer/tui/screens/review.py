@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from interviewer.store.filters import TABLE_HEADERS, SessionFilter, table_cells
+from interviewer.store.filters import SessionFilter, table_cells, table_headers
 from interviewer.tui.i18n import tr
 from interviewer.tui.keys import LocalizedKeys
 
@@ -45,7 +45,7 @@ class ReviewScreen(LocalizedKeys, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(*TABLE_HEADERS)
+        table.add_columns(*table_headers(self.lang))
         self.refresh_rows("")
         table.focus()
         if self.focus and self.focus[0] in [r["id"] for r in self.rows]:
