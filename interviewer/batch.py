@@ -125,7 +125,7 @@ def run_batch(
     warn: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr),
     recorder: GradeRecorder | None = None,
 ) -> Summary:
-    lines = source.read().splitlines()
+    lines = source.read().removeprefix("\ufeff").splitlines()  # a BOM, also on stdin
     summary = Summary(total=len(lines))
     done = 0
     if out.exists() and out.stat().st_size > 0:

@@ -137,9 +137,14 @@ async def grade_rows(
             for row in rows:
                 for _ in range(repeat):
                     group.create_task(one(row))
-    except* (AuthFailed, ModelUnreachable) as stopped:
-        raise stopped.exceptions[0] from None
+    except BaseExceptionGroup as group:  # the first error speaks for the run, in one line
+        raise _first(group) from None
     return scores, failures
+
+
+def _first(group: BaseExceptionGroup) -> BaseException:
+    error = group.exceptions[0]
+    return _first(error) if isinstance(error, BaseExceptionGroup) else error
 
 
 def _whole(score: float) -> int:

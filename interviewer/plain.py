@@ -51,6 +51,7 @@ T = {
         "tags": "By tag",
         "strengths": "Strengths",
         "gaps": "Gaps",
+        "not_graded": "not graded",
         "skipped_mark": " (skipped)",
         "follow_ups": "follow-ups",
         "overtime": "(over the time limit of {limit}s: marked overtime)",
@@ -83,6 +84,7 @@ T = {
         "tags": "按标签",
         "strengths": "强项",
         "gaps": "待加强",
+        "not_graded": "未评分",
         "skipped_mark": "(已跳过)",
         "follow_ups": "追问",
         "overtime": "(超过 {limit} 秒时限:记为超时)",
@@ -305,7 +307,8 @@ class PlainInterview:
             )
             mark = t["skipped_mark"] if row["skipped"] else ""
             extra = f"  {t['follow_ups']}: {follow}" if follow else ""
-            self.say(f"  {row['number']:>2}. {row['title']}: {row['score']:g}/10{mark}{extra}")
+            score = f"{row['score']:g}/10" if row["graded"] else t["not_graded"]
+            self.say(f"  {row['number']:>2}. {row['title']}: {score}{mark}{extra}")
         verdict = (
             VERDICT_ZH.get(summary["verdict"], summary["verdict"]) if zh else summary["verdict"]
         )

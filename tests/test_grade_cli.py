@@ -185,3 +185,12 @@ def test_batch_file_with_a_bom(cli: Cli, tmp_path: Path) -> None:
     r = cli("grade", "--batch", str(batch), "--out", str(tmp_path / "out.jsonl"))
     assert r.code == 0, r.err
     assert json.loads((tmp_path / "out.jsonl").read_text())["status"] == "graded"
+
+
+def test_batch_on_stdin_with_a_bom(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = {"id": "a", "question_id": "dropout", "answer": "Dropout zeroes units in training."}
+    monkeypatch.setattr("sys.stdin", io.StringIO("\ufeff" + json.dumps(line)))
+    r = cli("grade", "--batch", "-", "--out", str(tmp_path / "out.jsonl"))
+    assert r.code == 0, r.err

@@ -389,3 +389,30 @@ def test_short_cut_or_reused_quotes_cannot_cover_the_rubric(
     grade = run(grader(stub, tmp_path).agrade(Q, answer))
     covered = [r for r in grade.key_points if r.verdict != "missed"]
     assert len(covered) <= 2 and grade.score is not None and grade.score <= 3.5
+
+
+def test_an_unusable_regrade_in_an_interview_keeps_the_turn_graded(
+    stub: StubServer, tmp_path: Path
+) -> None:
+    store = Store(tmp_path / "t.sqlite3")
+    iv = Interview.start(
+        store,
+        BANK,
+        OfflineGrader(),
+        select_questions(BANK, refs="3"),
+        language="en",
+        follow_up_depth=0,
+    )
+    iv.ask()
+
+    async def go() -> None:
+        async for _ in iv.submit(ANSWER):
+            pass
+        stub.script(Reply('{"key_points": [], "feedback": "?"}'))
+        async for _ in iv.regrade(grader(stub, tmp_path)):
+            pass
+
+    run(go())
+    (turn,) = store.turns(iv.session.id)
+    assert turn.status == TurnStatus.GRADED and turn.grades[-1].status == GradeStatus.UNGRADED
+    assert turn.grade is not None and turn.grade.grader.kind == "offline"

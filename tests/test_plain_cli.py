@@ -313,7 +313,9 @@ def test_overtime_is_said_in_plain_mode_and_shown_in_transcripts(cli, tmp_path: 
     note = "(over the time limit of 60s: marked overtime)"
     assert said.count(note) == 1 and said.index(note) < said.index("(grading with")
 
-    shown = cli("sessions", "show", sid).out
+    result = cli("sessions", "show", sid)
+    assert result.code == 0, result.err
+    shown = result.out
     assert shown.count("_(over the time limit of 60s)_") == 1
     assert shown.index("over the time limit") < shown.index("## l1-l2-regularization")
     for fmt in ("md", "html"):

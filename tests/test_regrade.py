@@ -571,3 +571,11 @@ def test_an_ungraded_regrade_keeps_the_session_average(stub: StubServer, tmp_pat
         stub.script(*[Reply("no json here")] * 6)
         asyncio.run(regrade(store, llm(stub, tmp_path), jobs_for(store, BANK, ids)[0]))
         assert before is not None and store.list_sessions()[0]["average"] == before
+
+
+def test_eval_reports_a_bad_row_in_one_line_not_an_exception_group(
+    cli: Cli, tmp_path: Path
+) -> None:
+    rows = [{"id": "long", "question_id": "dropout", "answer": "x " * 11_000, "expert_score": 1}]
+    r = cli("eval", str(_gold(tmp_path, rows)), "--grader", "offline")
+    assert r.code == 2 and "20,000" in r.err and "ExceptionGroup" not in r.err

@@ -343,3 +343,17 @@ def test_import_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_demo_reply_judges_what_the_prompt_lists() -> None:
+    import json as _json
+
+    from interviewer.llm.stub import demo_reply
+
+    grade_prompt = "# Key points\n- random-drop [core, weight 2]: x\n- why [deep, weight 1]: y\n# Misconceptions\n- m1: z"
+    body = _json.loads(demo_reply({"messages": [{"content": grade_prompt}]}).content)
+    assert [p["id"] for p in body["key_points"]] == ["random-drop", "why"]
+    follow_up = "# Expected points\n- e1: a\n- e2: b\n# Misconceptions\n"
+    body = _json.loads(demo_reply({"messages": [{"content": follow_up}]}).content)
+    assert [p["id"] for p in body["expected_points"]] == ["e1", "e2"]
+    assert _json.loads(demo_reply({"messages": [{"content": "ping"}]}).content)["key_points"] == []

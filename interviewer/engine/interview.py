@@ -322,13 +322,15 @@ class Interview:
             )
             raise
         assert grade is not None
-        status = TurnStatus.UNGRADED if grade.status == GradeStatus.UNGRADED else TurnStatus.GRADED
+        usable = grade.status != GradeStatus.UNGRADED
+        # an unusable regrade is kept beside the earlier grade, never downgrading the turn
+        status = TurnStatus.GRADED if usable or was_graded else TurnStatus.UNGRADED
         self.store.add_grade(turn.id, grade, status)
         self._refresh()
-        if status == TurnStatus.GRADED:  # spaced practice: re-rate the question's attempt
+        if usable:  # spaced practice: re-rate the question's attempt
             schedule_turn(self.store, turn.id, self.clock())
         yield Graded(turn.id, grade)
-        if status == TurnStatus.UNGRADED or not follow_on:
+        if not usable or not follow_on:
             return
         for event in self._after_grade():
             yield event

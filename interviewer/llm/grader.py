@@ -501,6 +501,8 @@ class LLMGrader:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+            elif not task.cancelled():
+                task.exception()  # collected even when the caller stops waiting for it
         while not queue.empty():
             yield queue.get_nowait()
         answered = [r for r in task.result() if not isinstance(r, BaseException)]
@@ -511,7 +513,10 @@ class LLMGrader:
         # a reply that parses but judges none of the key points is as unusable as garbage
         parsed = [(out, raw, p) for out, raw, p in answered if _judges(out, ids, "key_points")]
         if unusable := len(answered) - len(parsed):
-            flags.append(f"samples_unusable:{unusable}" if self.samples > 1 else "nothing_judged")
+            if self.samples > 1:
+                flags.append(f"samples_unusable:{unusable}")
+            elif answered[0][0] is not None:  # it parsed, and judged nothing
+                flags.append("nothing_judged")
         prompt = answered[0][2]
         if not parsed:
             raw = answered[0][1]

@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import itertools
 import json
+import re
 import signal
 import socket
 import sys
@@ -53,8 +54,20 @@ DEMO_ANSWER: dict[str, Any] = {
     "key_points": [],
     "misconceptions": [],
     "feedback": "This is the stub server's fixed demo answer; no model was called.",
-    "follow_up": "Can you walk me through why that works, with a concrete example?",
+    "follow_ups": [],
 }
+_RUBRIC_ITEM = re.compile(r"^- ([a-z0-9]+(?:-[a-z0-9]+)*) \[(?:core|deep)|^- (e\d+): ", re.M)
+
+
+def demo_reply(body: dict[str, Any]) -> Reply:
+    """The demo answer, judging every rubric item the prompt lists (all missed), so a grade
+    through the stub is a grade: the app works end to end, and says no model was called."""
+    messages = body.get("messages") or [{}]
+    prompt = str(messages[-1].get("content", ""))
+    ids = [a or b for a, b in _RUBRIC_ITEM.findall(prompt.split("# Misconceptions")[0])]
+    judged = [{"id": i, "reasoning": "demo", "quote": "", "verdict": "missed"} for i in ids]
+    field = "expected_points" if ids and ids[0].startswith("e") else "key_points"
+    return Reply.json(DEMO_ANSWER | {field: judged})
 
 
 @dataclass
@@ -583,8 +596,7 @@ def serve(
     on_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if on_main else None
     try:
-        demo = Reply.json(DEMO_ANSWER)
-        with StubServer(host, port, latency=latency, default=demo, log=True) as stub:
+        with StubServer(host, port, latency=latency, default=demo_reply, log=True) as stub:
             stub.script(*replies)
             print(f"stub server on {stub.base_url} (Ctrl-C to stop)", flush=True)
             with contextlib.suppress(KeyboardInterrupt):

@@ -5,6 +5,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Question {n} rated {rating}; next review {date}.",
         "zh": "第 {n} 题评级:{rating};下次复习 {date}。",
     },
+    "skipped_col": {"en": "skipped", "zh": "已跳过"},
     "rating_again": {"en": "Again", "zh": "重来"},
     "rating_hard": {"en": "Hard", "zh": "困难"},
     "rating_good": {"en": "Good", "zh": "良好"},

@@ -83,5 +83,9 @@ class SummaryScreen(LocalizedKeys, Screen[None]):
             follow = " ".join(
                 "-" if f["score"] is None else f"{f['score']:g}" for f in row["follow_ups"]
             )
-            score = "skipped" if row["skipped"] else f"{row['score']:g}"
+            score = (
+                tr("skipped_col", t)
+                if row["skipped"]
+                else (f"{row['score']:g}" if row["graded"] else "—")
+            )
             table.add_row(str(row["number"]), row["title"], score, follow)
