@@ -35,6 +35,9 @@ def snippet(body: str, query: str, window: int = 40) -> str:
         return cut + ("…" if len(text) > window else "")
     side = max(0, window - len(found.group())) // 2
     start, end = max(0, found.start() - side), min(len(text), found.end() + side)
+    # near an edge, the unused budget goes to the other side
+    end = min(len(text), end + max(0, side - found.start()))
+    start = max(0, start - max(0, found.end() + side - len(text)))
     return (
         ("…" if start > 0 else "")
         + text[start : found.start()]

@@ -154,6 +154,9 @@ def test_snippet_window() -> None:
         "…" + "a" * 16 + " [match] " + "b" * 16 + "…"  # 17 characters either side
     )
     assert snippet("x" * 60, "absent") == "x" * 40 + "…"
+    # a match near the start spends the budget after it
+    assert snippet("in" + "y" * 60, "in") == "[in]" + "y" * 38 + "…"
+    assert snippet("y" * 60 + "end", "end") == "…" + "y" * 36 + "[end]"
 
 
 def test_sessions_show_speaks_the_output_language(cli: Cli) -> None:
