@@ -73,6 +73,7 @@ def test_the_blend_rounds_exact_halves_up(main: float, follow_up: float) -> None
 
 
 def test_trend_never_shows_minus_zero() -> None:
-    from interviewer.practice.stats import _trend
+    from interviewer.engine.scoring import half_up
 
-    assert str(_trend(2.7, 2.7)) == "0.0" and _trend(2.7, 2.65) == 0.1
+    # the trend is half_up(last - mean of those before)
+    assert str(half_up(2.7 - 2.7)) == "0.0" and half_up(2.7 - 2.65) == 0.1

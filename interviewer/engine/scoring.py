@@ -24,12 +24,17 @@ def credit(verdict: Verdict, hinted: bool = False) -> float:
     return min(value, PARTIAL_CREDIT) if hinted else value
 
 
+def half_up(value: float) -> float:
+    """Round half up (away from zero) to one decimal: 4.25 -> 4.3, never banker's rounding.
+    Arithmetic noise (0.75 x 6.6 + 0.25 x 4 = 5.9499999...) is dropped first, so it does not
+    flip a half-way case; -0.0 comes out as 0.0."""
+    exact = Decimal(repr(round(value, 9)))
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + 0.0
+
+
 def round_score(value: float) -> float:
-    """Clamp to [0, 10] and round half up to one decimal (no banker's rounding: 4.25 -> 4.3)."""
-    clamped = min(MAX_SCORE, max(0.0, value))
-    # repr() gives the shortest decimal that round-trips, so 0.1+0.2 style noise does not flip
-    # a half-way case.
-    return float(Decimal(repr(clamped)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """Clamp to [0, 10] and round half up to one decimal."""
+    return half_up(min(MAX_SCORE, max(0.0, value)))
 
 
 def _coverage(

@@ -58,7 +58,7 @@ def rate(
     score = main
     if follow_ups:
         blend = (1 - FOLLOW_UP_WEIGHT) * main + FOLLOW_UP_WEIGHT * fmean(follow_ups)
-        score = round_score(round(blend, 9))  # float noise must not break a .x5 half: 5.95 -> 6.0
+        score = round_score(blend)
     rating = band(score)
     if probed or follow_ups:
         rating = min(rating, Rating.Good)

@@ -8,7 +8,6 @@ review log and the cards.
 
 from collections import defaultdict
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 
 from fsrs import Rating
@@ -16,7 +15,7 @@ from pydantic import BaseModel
 
 from interviewer.bank.loader import Bank
 from interviewer.domain.rubric import Question
-from interviewer.engine.scoring import round_score
+from interviewer.engine.scoring import half_up, round_score
 from interviewer.store.repo import Store
 from interviewer.store.schedule import Attempt, due_dates, effective_reviews, interview_attempts
 
@@ -89,19 +88,14 @@ def _question(
         last_score=scores[-1] if scores else None,
         best_score=max(scores) if scores else None,
         recent_score=_mean(scores[-RECENT:]) if scores else None,
-        trend=_trend(scores[-1], fmean(before)) if before else None,
+        # the last score against the mean of those before it, rounded like every score
+        trend=half_up(scores[-1] - fmean(before)) if before else None,
         scores=scores,
         last_at=attempts[-1].at if attempts else None,
         last_rating=Rating(rating).name if rating else None,
         next_review=next_review,
         due=next_review is not None and next_review <= now,
     )
-
-
-def _trend(last: float, earlier: float) -> float:
-    """Last score minus the mean of the ones before, half up like every score (never -0)."""
-    change = float(Decimal(repr(round(last - earlier, 9))).quantize(Decimal("0.1"), ROUND_HALF_UP))
-    return change + 0.0  # -0.0 + 0.0 is 0.0
 
 
 def progress(store: Store, bank: Bank, now: datetime, lang: str = "en") -> Progress:
