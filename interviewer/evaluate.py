@@ -112,10 +112,7 @@ async def grade_rows(
     """Each row graded `repeat` times; None for a grade that came back unusable or failed.
     An unreachable model or a refused key stops the run: every other request would fail too."""
     from interviewer.llm.errors import AuthFailed, ModelError, ModelUnreachable
-    from interviewer.llm.ratelimit import RateGate
 
-    if getattr(grader, "client", None) is not None:
-        grader.client.gate = RateGate()
     scores: dict[str, list[float | None]] = {row.id: [] for row in rows}
     limit = asyncio.Semaphore(concurrency)
     failures: list[str] = []

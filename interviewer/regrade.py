@@ -144,13 +144,11 @@ async def regrade(
 ) -> RegradeSummary:
     """Grade every job not already graded by this grader; store each grade as it arrives."""
     from interviewer.llm.errors import AuthFailed, ModelError, ModelUnreachable
-    from interviewer.llm.ratelimit import RateGate
 
     summary = RegradeSummary()
-    client = getattr(grader, "client", None)
-    gate = RateGate()
-    if client is not None:
-        client.gate = gate
+    # the client's gate is shared by every worker: a 429 pauses them all
+    gate = getattr(getattr(grader, "client", None), "gate", None)
+    pauses_before = gate.pauses if gate else 0
     todo = []
     for job in jobs:
         if not force and already_done(grader, job):
@@ -190,5 +188,5 @@ async def regrade(
 
     await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(todo) or 1)))))
     summary.not_attempted = queue.qsize()
-    summary.rate_limit_pauses = gate.pauses
+    summary.rate_limit_pauses = gate.pauses - pauses_before if gate else 0
     return summary

@@ -87,8 +87,8 @@ class ModelClient(ABC):
         self.spec = spec
         self.sleep = sleep
         self.key = read_key(spec.api_key_env, spec.key_required, spec.model)
-        # shared by concurrent callers (regrade): a 429 pauses all of them, not just one
-        self.gate: RateGate | None = None
+        # shared by every request through this client: a 429 pauses all of them, not just one
+        self.gate = RateGate()
 
     async def complete(self, request: ChatRequest) -> ChatResponse:
         return await with_retries(
@@ -122,11 +122,10 @@ class ModelClient(ABC):
         log.info("retry %d for %s in %.2fs after: %s", attempt, self.spec.label, delay, exc)
 
     async def _through_gate(self) -> None:
-        if self.gate is not None:
-            await self.gate.wait()
+        await self.gate.wait()
 
     def _rate_limited(self, error: e.ModelError) -> None:
-        if self.gate is not None and isinstance(error, e.RateLimited):
+        if isinstance(error, e.RateLimited):
             from interviewer.llm.retry import backoff
 
             self.gate.pause(backoff(0, error))
@@ -207,6 +206,17 @@ class ModelClient(ABC):
                     "".join(parts),
                 ) from None
             raise error from None
+
+    def _stream_end(
+        self, parts: list[str], model: str, finish: str | None, usage: Usage, started: float
+    ) -> StreamEnd:
+        """The whole answer once a stream is over; one that never finished is broken."""
+        if finish is None:
+            raise e.StreamBroken(
+                f"{self.spec.label}: the stream ended without finishing", "".join(parts)
+            )
+        latency = int((time.perf_counter() - started) * 1000)
+        return StreamEnd(ChatResponse("".join(parts), model, finish, usage, latency))
 
     @abstractmethod
     async def _complete(self, request: ChatRequest) -> ChatResponse: ...
@@ -290,15 +300,7 @@ class OpenAIClient(ModelClient):
                         parts.append(choice.delta.content)
                         yield Delta(choice.delta.content)
                     finish = choice.finish_reason or finish
-        if finish is None:
-            raise e.StreamBroken(
-                f"{self.spec.label}: the stream ended without finishing", "".join(parts)
-            )
-        yield StreamEnd(
-            ChatResponse(
-                "".join(parts), model, finish, usage, int((time.perf_counter() - started) * 1000)
-            )
-        )
+        yield self._stream_end(parts, model, finish, usage, started)
 
 
 def import_litellm() -> Any:
@@ -378,19 +380,7 @@ class LiteLLMClient(ModelClient):
                     parts.append(text)
                     yield Delta(text)
                 finish = choice.finish_reason or finish
-        if finish is None:
-            raise e.StreamBroken(
-                f"{self.spec.label}: the stream ended without finishing", "".join(parts)
-            )
-        yield StreamEnd(
-            ChatResponse(
-                "".join(parts),
-                self.spec.model,
-                finish,
-                usage,
-                int((time.perf_counter() - started) * 1000),
-            )
-        )
+        yield self._stream_end(parts, self.spec.model, finish, usage, started)
 
 
 def make_client(spec: ModelSpec, sleep: Sleep = asyncio.sleep) -> ModelClient:
