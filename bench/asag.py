@@ -74,14 +74,11 @@ def evaluate(path: Path, grader: OfflineGrader) -> list[tuple[str, ...]]:
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     rows = [r for r in rows if r.get("score_avg") is not None and r.get("student_answer")]
-    derived = {}
     ours, base = [], []
     started = time.perf_counter()
     for row in rows:
-        key = (row["question"], row["reference_answer"])
-        if key not in derived:
-            derived[key] = derive_question(*key)
-        grade = grader.grade(derived[key], row["student_answer"][:20_000])
+        question = derive_question(row["question"], row["reference_answer"])  # cached per pair
+        grade = grader.grade(question, row["student_answer"][:20_000])
         ours.append(grade.score or 0.0)
         base.append(baseline(row["reference_answer"], row["student_answer"]))
     elapsed = time.perf_counter() - started
@@ -119,7 +116,7 @@ def evaluate(path: Path, grader: OfflineGrader) -> list[tuple[str, ...]]:
     )
     lines.append(
         (
-            f"{len(rows)} answers, {len(derived)} questions",
+            f"{len(rows)} answers, {len({(r['question'], r['reference_answer']) for r in rows})} questions",
             f"{elapsed / len(rows) * 1000:.2f} ms/answer",
             "",
             "",

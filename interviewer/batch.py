@@ -148,12 +148,11 @@ def run_batch(
         _truncate_to(out, done)
         summary.skipped = done
     out.parent.mkdir(parents=True, exist_ok=True)
-    derived: dict[tuple[str, str], Question] = {}
     with out.open("a", encoding="utf-8") as fh:
         for number, raw in enumerate(lines, start=1):
             if number <= done:
                 continue
-            record = _grade_line(raw, number, source_name, bank, grade_fn, derived, warn, recorder)
+            record = _grade_line(raw, number, source_name, bank, grade_fn, warn, recorder)
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
             fh.flush()
             if record["status"] == BatchLineStatus.GRADED.value:
@@ -171,7 +170,6 @@ def _grade_line(
     source_name: str,
     bank: Bank,
     grade_fn: GradeFn,
-    derived: dict[tuple[str, str], Question],
     warn: Callable[[str], None],
     recorder: GradeRecorder | None = None,
 ) -> dict[str, Any]:
@@ -201,10 +199,7 @@ def _grade_line(
             question = bank.find(line.question_id)
         else:
             assert line.reference_answer is not None
-            key = (line.question or "", line.reference_answer)
-            if key not in derived:
-                derived[key] = derive_question(*key)
-            question = derived[key]
+            question = derive_question(line.question or "", line.reference_answer)
     except (InterviewerError, ValueError) as exc:
         return error(str(exc), line.question_id)
     turn_id = None

@@ -85,7 +85,6 @@ def questions_for(rows: list[GoldRow], bank: Bank) -> dict[str, Question]:
     from interviewer.engine.reference import derive_question
 
     out: dict[str, Question] = {}
-    derived: dict[tuple[str, str], Question] = {}
     for row in rows:
         if row.question_id:
             try:
@@ -95,10 +94,7 @@ def questions_for(rows: list[GoldRow], bank: Bank) -> dict[str, Question]:
                     f"line {row.id!r}: question_id {row.question_id!r} is not in the bank"
                 ) from None
         else:
-            key = (row.question or "", row.reference_answer or "")
-            if key not in derived:
-                derived[key] = derive_question(*key)
-            out[row.id] = derived[key]
+            out[row.id] = derive_question(row.question or "", row.reference_answer or "")
     return out
 
 

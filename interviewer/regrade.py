@@ -15,6 +15,7 @@ from interviewer.domain.grade import Grade, GraderInfo
 from interviewer.domain.rubric import Probe, Question
 from interviewer.domain.session import Turn
 from interviewer.errors import InterviewerError
+from interviewer.store.filters import SessionFilter
 from interviewer.store.repo import Store
 from interviewer.vocab import GradeStatus, TurnStatus
 
@@ -57,10 +58,9 @@ def select_sessions(store: Store, refs: list[str], every: bool, since: str | Non
     """Session ids from references, or every stored session (optionally from a day on)."""
     if refs:  # a session named twice is graded once
         return list(dict.fromkeys(store.resolve_session(ref) for ref in refs))
-    rows = store.list_sessions()
-    if since:
-        rows = [r for r in rows if r["created_at"][:10] >= since]
-    return [r["id"] for r in reversed(rows)] if (every or since) else []
+    if not (every or since):
+        return []
+    return [r["id"] for r in reversed(SessionFilter(since=since).apply(store))]
 
 
 def jobs_for(store: Store, bank: Bank, session_ids: list[str]) -> tuple[list[Job], list[str]]:

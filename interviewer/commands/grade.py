@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import contextlib
+import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -90,17 +91,10 @@ def _run_batch_file(
             sys.stdin, "stdin", out, bank, grade_fn, args.resume, bar, recorder=recorder
         )
     path = Path(args.batch)
-    try:
-        with path.open(encoding="utf-8-sig") as fh:  # a BOM (Windows editors) is not JSON
-            return run_batch(
-                fh, str(path), out, bank, grade_fn, args.resume, bar, recorder=recorder
-            )
-    except FileNotFoundError:
-        raise UsageError(f"--batch {path}: no such file") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"--batch {path}: not UTF-8 text") from None
-    except IsADirectoryError:
-        raise UsageError(f"--batch {path}: is a directory") from None
+    text = read_text_file(path, f"--batch {path}")
+    return run_batch(
+        io.StringIO(text), str(path), out, bank, grade_fn, args.resume, bar, recorder=recorder
+    )
 
 
 def _batch(args: argparse.Namespace, settings: Settings, grader: Any) -> int:

@@ -14,6 +14,7 @@ The shares were chosen on the development sets of bench/asag.py as the middle of
 
 import hashlib
 import math
+from functools import lru_cache
 
 from interviewer.domain.rubric import Question
 from interviewer.engine.text import CJK, STOPWORDS, WORD, Normalized, stem
@@ -81,6 +82,7 @@ def _key_point(pid: str, text: str, weight: float, asked: set[str], lang: str) -
     return {"id": pid, "text": {lang: text}, "weight": weight, "signals": signals}
 
 
+@lru_cache(maxsize=512)  # batches and gold sets grade many answers against one reference
 def derive_question(question: str, reference_answer: str, qid: str | None = None) -> Question:
     """A one-off rubric from a reference answer (all key points core; no probes)."""
     if not informative_terms(reference_answer):
