@@ -54,6 +54,12 @@ def _count(value: str) -> int:
     return number
 
 
+def _concurrency(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--concurrency", type=_count, default=4, metavar="N", help="requests at once (default 4)"
+    )
+
+
 def _json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
@@ -165,9 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--all", action="store_true", help="every stored session")
     p.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD)")
-    p.add_argument(
-        "--concurrency", type=_count, default=4, metavar="N", help="requests at once (default 4)"
-    )
+    _concurrency(p)
     p.add_argument("--force", action="store_true", help="also turns this grader has already graded")
     p.add_argument(
         "--reschedule",
@@ -194,9 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--repeat", type=_count, default=1, metavar="K", help="grade each answer K times"
     )
-    p.add_argument(
-        "--concurrency", type=_count, default=4, metavar="N", help="requests at once (default 4)"
-    )
+    _concurrency(p)
     p.add_argument("--worst", type=_count, default=5, metavar="N", help="disagreements to list")
     _grader_options(p)
     _json(p)

@@ -136,19 +136,9 @@ class Corpus:
         self.bigrams: Counter[str] = Counter()
         self.words: Counter[str] = Counter()
         texts_seen = list(texts)
-        for text in texts_seen:
-            norm = _norm(text)
-            for run in _CJK_RUN.findall(norm):
-                self.chars.update(run)
-                self.bigrams.update(_bigrams(run))
-            self.words.update(stem(w) for w in re.findall(r"[a-z0-9]+", norm))
+        for text in (*texts_seen, *background):
+            self._count(text)
         self.doc_text = "\n".join(_norm(t) for t in texts_seen)
-        for text in background:
-            norm = _norm(text)
-            for run in _CJK_RUN.findall(norm):
-                self.chars.update(run)
-                self.bigrams.update(_bigrams(run))
-            self.words.update(stem(w) for w in re.findall(r"[a-z0-9]+", norm))
         self.known: set[str] = set()  # terms of two characters
         self.phrases: set[str] = set()  # terms of three or four characters
         for term in lexicon:
@@ -157,6 +147,13 @@ class Corpus:
                     self.known.add(run)
                 elif 3 <= len(run) <= 4:
                     self.phrases.add(run)
+
+    def _count(self, text: str) -> None:
+        norm = _norm(text)
+        for run in _CJK_RUN.findall(norm):
+            self.chars.update(run)
+            self.bigrams.update(_bigrams(run))
+        self.words.update(stem(w) for w in re.findall(r"[a-z0-9]+", norm))
 
     def cohesion(self, bigram: str) -> float:
         """0-1: near 1 for a word whose characters rarely appear apart (梯度, 裁剪), near 0
