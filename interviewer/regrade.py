@@ -140,7 +140,6 @@ async def regrade(
     concurrency: int = 1,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
-    on_graded: Callable[[Job, Grade], None] | None = None,
 ) -> RegradeSummary:
     """Grade every job not already graded by this grader; store each grade as it arrives."""
     from interviewer.llm.errors import AuthFailed, ModelError, ModelUnreachable
@@ -180,8 +179,6 @@ async def regrade(
                     summary.graded += 1
                 else:
                     summary.ungraded += 1
-                if on_graded:
-                    on_graded(job, grade)
             done += 1
             if progress:
                 progress(done, len(jobs))

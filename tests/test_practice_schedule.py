@@ -194,16 +194,10 @@ def test_interviewer_regrade_moves_the_schedule_only_through_reschedule_turn(
     asyncio.run(regrade(store, OfflineGrader(clock), jobs))  # "score:9" means nothing offline
     assert store.turn(main.id).grade.grader.kind == "offline"  # type: ignore[union-attr]
     assert (due_dates(store), all_reviews(store)) == before
-    # what `regrade --reschedule` wires up: reschedule_turn for every turn it grades
-    asyncio.run(
-        regrade(
-            store,
-            OfflineGrader(clock),
-            jobs,
-            force=True,
-            on_graded=lambda job, _grade: reschedule_turn(store, job.turn.id, clock()),
-        )
-    )
+    # what `regrade --reschedule` does after the run: reschedule_turn for the turns regraded
+    asyncio.run(regrade(store, OfflineGrader(clock), jobs, force=True))
+    for job in jobs:
+        reschedule_turn(store, job.turn.id, clock())
     latest = effective_reviews(store.conn, "dropout")[-1]
     assert latest.reason == "regrade" and latest.rating < Rating.Easy
     assert due_dates(store)["dropout"] < before[0]["dropout"]
