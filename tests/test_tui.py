@@ -448,3 +448,27 @@ async def test_moving_on_with_a_follow_up_pending_keeps_the_rating_in_view(
         await until(pilot, lambda: "Question 2 of 2" in str(screen.query_one("#progress").render()))
         status = str(screen.query_one("#status").render())
         assert re.search(r"Question 3 rated \w+; next review \d{4}-\d\d-\d\d\.", status), status
+
+
+async def test_keys_typed_just_before_ctrl_s_all_go_into_the_answer(tmp_path: Path) -> None:
+    from textual import events
+
+    app, store = make_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        screen = await start(pilot, "3")
+        screen.query_one(TextArea).focus()
+        text = "Dropout randomly zeroes units during training."
+        for ch in text:  # as fast as a paste or tmux: no pause for the box to catch up
+            app.post_message(events.Key(ch, ch))
+        app.post_message(events.Key("ctrl+s", None))
+        await until(
+            pilot,
+            lambda: (
+                bool(store.list_sessions())
+                and bool(store.turns(store.list_sessions()[0]["id"])[0].answer)
+            ),
+        )
+        await app.workers.wait_for_complete()
+        (turn, *_) = store.turns(store.list_sessions()[0]["id"])
+        assert turn.answer == text and screen.query_one(TextArea).text == ""

@@ -241,6 +241,12 @@ class InterviewScreen(LocalizedKeys, Screen[None]):
         )
 
     def action_submit(self) -> None:
+        # ctrl+s is a priority binding, handled as soon as it arrives; keys typed or pasted
+        # just before it may still wait in the answer box's queue: submit after them, so the
+        # whole answer goes in and none of it is left behind for the next question
+        self.query_one(TextArea).call_later(self._submit)
+
+    def _submit(self) -> None:
         if self.busy or self.iv.finished:
             return
         area = self.query_one(TextArea)
